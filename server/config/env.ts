@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env. Every variable has an all-in-one default, so `npm start` runs with none set.
+ * Parsing fails listing every bad variable at once.
+ */
+const ZEnv = z.object({
+  /** Where the all-in-one stack keeps everything it writes: embedded PostgreSQL, images, disks, logs. */
+  STATE_DIR: z.string().default('./.stack'),
+  /** The one HTTP origin: dashboard, /api/trpc, socket.io and the OpenStack REST prefixes. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address the HTTP server binds to. */
+  HOST: z.string().default('127.0.0.1'),
+  /** Public base URL advertised in the service catalog; defaults to http://HOST:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Unset: the stack runs its own PostgreSQL under STATE_DIR. */
+  DATABASE_URL: z.string().optional(),
+  /** Unset: an in-process bus with the same interface as the AMQP one. */
+  AMQP_URL: z.string().optional(),
+  /** Prefix for every exchange and queue name, so several stacks (or test files) can share one broker. */
+  BUS_PREFIX: z.string().regex(/^[a-z0-9_.-]*$/).default('cumulo'),
+  /** Password of the bootstrap `admin` user; unset: generated once and kept in STATE_DIR/admin-password. */
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+  /** Lifetime of an identity token, in seconds (Keystone's default is one hour). */
+  TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** scrypt cost parameter N for password hashes (a power of two). 2^15 ≈ 32 MiB and tens of ms per check. */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(1024).default(32768),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+export type Config = TEnv & { stateDir: string; publicUrl: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const stateDir = path.resolve(e.STATE_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '');
+  return { ...e, stateDir, publicUrl };
+}
