@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config/env';
+import { createDb } from './db/client';
+import { createHttpServer } from './http/server';
+import { randomToken } from './lib/ids';
+import { logger } from './lib/logger';
+import { bootstrapIdentity } from './services/identity/bootstrap';
+import { createIdentity } from './services/identity/identity.module';
+
+export type ControlPlane = { url: string; adminPassword: string; close(): Promise<void> };
+
+/**
+ * The admin password: ADMIN_PASSWORD when set, else the one generated on the first start and kept in the
+ * data directory (readable by its owner only), so a second start signs in with the same one.
+ */
+function adminPasswordFor(config: Config): string {
+  if (config.ADMIN_PASSWORD) return config.ADMIN_PASSWORD;
+  const file = path.join(config.stateDir, 'admin-password');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const generated = randomToken(12);
+  fs.mkdirSync(config.stateDir, { recursive: true });
+  fs.writeFileSync(file, `${generated}\n`, { mode: 0o600 });
+  return generated;
+}
+
+/** Builds config → db → services → http, in that order, and gives back one handle to stop them all. */
+export async function startControlPlane(opts: { config: Config; databaseUrl: string }): Promise<ControlPlane> {
+  const { config } = opts;
+  logger.level = config.LOG_LEVEL;
+  const db = createDb(opts.databaseUrl, { poolSize: 20 });
+  const adminPassword = adminPasswordFor(config);
+  await bootstrapIdentity(db, { adminPassword, hashCost: config.PASSWORD_HASH_COST });
+  const identity = await createIdentity(db, config);
+  await identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity/v3', description: 'Identity service' });
+  const pruneTimer = setInterval(() => void identity.prune().catch((err) => logger.warn({ err }, 'revocation prune failed')), 3600_000);
+  pruneTimer.unref();
+
+  const app = await createHttpServer({ identity, publicUrl: config.publicUrl });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+
+  return {
+    url: `http://${config.HOST}:${port}`,
+    adminPassword,
+    async close() {
+      clearInterval(pruneTimer);
+      await app.close();
+      await db.$disconnect();
+    },
+  };
+}

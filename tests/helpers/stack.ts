@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { loadConfig } from '../../server/config/env';
+import { startControlPlane } from '../../server/main';
+import { testDatabase } from './db';
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+export type TestStack = { url: string; identityUrl: string; adminPassword: string; databaseUrl: string; stateDir: string };
+
+/**
+ * The control plane as `npm start` runs it, on its own database, port and data directory, stopped when the test
+ * file ends. The password hash cost is lowered so tests spend their time on behaviour, not on scrypt.
+ */
+export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const { url: databaseUrl } = await testDatabase();
+  const port = await freePort();
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cumulo-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    STATE_DIR: stateDir,
+    PORT: String(port),
+    ADMIN_PASSWORD: 'admin-secret',
+    PASSWORD_HASH_COST: '1024',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const cp = await startControlPlane({ config, databaseUrl });
+  afterAll(async () => {
+    await cp.close();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+  return { url: cp.url, identityUrl: `${cp.url}/identity/v3`, adminPassword: cp.adminPassword, databaseUrl, stateDir };
+}
