@@ -5,6 +5,7 @@ import { createDb } from './db/client';
 import { createHttpServer } from './http/server';
 import { randomToken } from './lib/ids';
 import { logger } from './lib/logger';
+import { createBus } from './rpc/create-bus';
 import { bootstrapIdentity } from './services/identity/bootstrap';
 import { createIdentity } from './services/identity/identity.module';
 
@@ -36,6 +37,9 @@ export async function startControlPlane(opts: { config: Config; databaseUrl: str
   const pruneTimer = setInterval(() => void identity.prune().catch((err) => logger.warn({ err }, 'revocation prune failed')), 3600_000);
   pruneTimer.unref();
 
+  // the spine later services talk over: RabbitMQ when AMQP_URL is set, else in-process
+  const bus = createBus({ amqpUrl: config.AMQP_URL, prefix: config.BUS_PREFIX });
+
   const app = await createHttpServer({ identity, publicUrl: config.publicUrl });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
@@ -47,6 +51,7 @@ export async function startControlPlane(opts: { config: Config; databaseUrl: str
     async close() {
       clearInterval(pruneTimer);
       await app.close();
+      await bus.close();
       await db.$disconnect();
     },
   };

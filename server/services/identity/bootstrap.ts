@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client';
+import { newId } from '../../lib/ids';
 import { hashPassword, verifyPassword } from './password';
 
 export const DEFAULT_DOMAIN_ID = 'default';
@@ -16,13 +17,13 @@ export async function bootstrapIdentity(db: Db, opts: { adminPassword: string; h
 
   const project = await db.project.upsert({
     where: { domainId_name: { domainId: DEFAULT_DOMAIN_ID, name: 'admin' } },
-    create: { id: 'admin-project', name: 'admin', domainId: DEFAULT_DOMAIN_ID, parentId: DEFAULT_DOMAIN_ID, description: 'Bootstrap project for the cloud administrator' },
+    create: { id: newId(), name: 'admin', domainId: DEFAULT_DOMAIN_ID, parentId: DEFAULT_DOMAIN_ID, description: 'Bootstrap project for the cloud administrator' },
     update: {},
   });
   const existing = await db.user.findUnique({ where: { domainId_name: { domainId: DEFAULT_DOMAIN_ID, name: 'admin' } } });
   let userId = existing?.id;
   if (!existing) {
-    userId = 'admin-user';
+    userId = newId();
     await db.user.create({
       data: { id: userId, name: 'admin', domainId: DEFAULT_DOMAIN_ID, defaultProjectId: project.id, passwordHash: await hashPassword(opts.adminPassword, opts.hashCost) },
     });
