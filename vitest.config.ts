@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['server/**/*.test.ts', 'agents/**/*.test.ts', 'tests/**/*.test.ts', 'web/**/*.test.ts', 'web/**/*.test.tsx'],
-    exclude: ['**/node_modules/**', 'web/.next/**', '**/serial/**'],
+    exclude: ['**/node_modules/**', 'web/.next/**'],
     env: { NODE_ENV: 'test' },
     pool: 'forks',
     testTimeout: 30_000,

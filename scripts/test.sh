@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm test`: every tier in one vitest run (unit, integration against the real PostgreSQL and RabbitMQ, the real
+# OpenStack CLI, the real browser). Extra arguments (`npm test -- server/db`) narrow the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+node scripts/ensure-ready.mjs --apt python3-openstackclient,chromium --build-web
+bash scripts/services-up.sh
+exec npx vitest run "$@"
