@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { afterAll } from 'vitest';
 import { createDb, type Db } from '../../server/db/client';
 import { listMigrations, migrate } from '../../server/db/migrate';
 import { randomToken } from '../../server/lib/ids';
+import { onFileEnd } from './file-cleanup';
 
 /** The PostgreSQL server tests use: the machine's own (CI starts it), never the embedded one. */
 export const TEST_PG = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -50,7 +50,7 @@ export async function testDatabase(): Promise<{ url: string; db: Db }> {
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = urlFor(name);
   const db = createDb(url, { poolSize: 5 });
-  afterAll(async () => {
+  onFileEnd(async () => {
     await db.$disconnect();
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   });

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors';
 
@@ -25,3 +26,30 @@ export const ZQueryBool = z
   .transform((s) => s.toLowerCase())
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', '']))
   .transform((s) => ['true', '1', 'yes', ''].includes(s));
+
+/** Where the first U+0000 sits in a parsed body or query (a dotted field path), or null when there is none. */
+export function findNulCharacter(value: unknown): string | null {
+  const todo: [unknown, string][] = [[value, '']];
+  while (todo.length) {
+    const [v, at] = todo.pop()!;
+    if (typeof v === 'string' && v.includes('\u0000')) return at || '<body>';
+    if (v && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const path = at ? `${at}.${k}` : k;
+        if (k.includes('\u0000')) return path;
+        todo.push([child, path]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * preHandler for OpenStack REST prefixes. PostgreSQL text cannot hold U+0000, so a NUL that reached a query would
+ * come back as a 500: in a path it names nothing that exists (404), in a body or query string it is bad input (400).
+ */
+export async function refuseNulCharacters(req: FastifyRequest) {
+  if (findNulCharacter(req.params)) throw new AppError('NotFound', 'The resource could not be found.');
+  const field = findNulCharacter(req.query) ?? findNulCharacter(req.body);
+  if (field) throw new AppError('BadRequest', `Invalid input for field '${field}': must not contain the NUL character (\\u0000)`, { field });
+}

@@ -4,6 +4,9 @@ import type { TTokenPayload } from './token-codec';
 
 type Event = { auditId: string | null; userId: string | null; projectId: string | null; revokedAt: Date };
 
+/** An event revokes the tokens issued up to its moment; tokens issued after it stay valid. */
+const revokes = (m: Map<string, Date>, key: string | undefined, iat: number) => key !== undefined && (m.get(key)?.getTime() ?? -1) >= iat;
+
 /**
  * Keystone-style revocation events, kept in PostgreSQL (so they survive restarts) and mirrored in memory (so that
  * validating a token costs no query). The mirror catches up with other processes' revocations at most
@@ -25,9 +28,9 @@ export class RevocationList {
 
   async isRevoked(t: TTokenPayload): Promise<boolean> {
     if (Date.now() - this.lastSync > this.maxStalenessMs) await this.sync();
-    // an event revokes the tokens issued up to its moment; tokens issued after it stay valid
-    const hit = (m: Map<string, Date>, key: string | undefined) => key !== undefined && (m.get(key)?.getTime() ?? -1) >= t.iat;
-    return hit(this.byAudit, t.a) || hit(this.byAudit, t.pa) || hit(this.byUser, t.u) || hit(this.byProject, t.p);
+    return (
+      revokes(this.byAudit, t.a, t.iat) || revokes(this.byAudit, t.pa, t.iat) || revokes(this.byUser, t.u, t.iat) || revokes(this.byProject, t.p, t.iat)
+    );
   }
 
   revokeToken = (t: TTokenPayload) => this.add({ auditId: t.a });

@@ -26,4 +26,17 @@ describe('token codec', () => {
     const old: SigningKeys = { current: { id: 'k0', secret: 's0' }, byId: new Map([['k0', 's0']]) };
     expect(decodeToken(encodeToken(payload, old), keys)?.u).toBe('user');
   });
+
+  it('remembers verified tokens without sharing payloads, and forgets them with their key', () => {
+    const ring: SigningKeys = { current: { id: 'k2', secret: 's2' }, byId: new Map([['k2', 's2']]) };
+    const token = encodeToken(payload, ring);
+    const first = decodeToken(token, ring)!;
+    first.m.push('totp');
+    first.u = 'someone-else';
+    expect(decodeToken(token, ring)).toEqual({ ...payload, k: 'k2' });
+    ring.byId.set('k2', 'another-secret');
+    expect(decodeToken(token, ring)).toBeNull();
+    ring.byId.delete('k2');
+    expect(decodeToken(token, ring)).toBeNull();
+  });
 });

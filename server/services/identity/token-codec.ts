@@ -37,9 +37,22 @@ export function encodeToken(payload: Omit<TTokenPayload, 'k'>, keys: SigningKeys
   return `${data}.${mac(keys.current.secret, data).toString('base64url')}`;
 }
 
+/**
+ * Tokens whose signature was already checked, by their exact text, per key set: every API call validates its
+ * X-Auth-Token (GET /auth/tokens a second, often the same, one), and a lookup here replaces base64, JSON, schema and
+ * HMAC work. An entry counts only while its signing key is still known with the same secret; bounded like the
+ * scope cache (cleared when full).
+ */
+const verified = new WeakMap<SigningKeys, Map<string, { payload: TTokenPayload; secret: string }>>();
+const VERIFIED_MAX = 10_000;
+/** A fresh copy for each caller, as a fresh decode gave: nobody shares a payload (or its methods array). */
+const copyOf = (p: TTokenPayload): TTokenPayload => ({ ...p, m: [...p.m] });
+
 /** Returns the payload of a well-formed token with a valid signature, else null. Expiry is the caller's check. */
 export function decodeToken(token: string, keys: SigningKeys): TTokenPayload | null {
   if (token.length > 2048) return null;
+  const seen = verified.get(keys)?.get(token);
+  if (seen && keys.byId.get(seen.payload.k) === seen.secret) return copyOf(seen.payload);
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== 'c1') return null;
   let payload: TTokenPayload;
@@ -54,5 +67,10 @@ export function decodeToken(token: string, keys: SigningKeys): TTokenPayload | n
   if (!secret) return null;
   const expected = mac(secret, `c1.${parts[1]}`);
   const given = Buffer.from(parts[2]!, 'base64url');
-  return given.length === expected.length && timingSafeEqual(given, expected) ? payload : null;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  let cache = verified.get(keys);
+  if (!cache) verified.set(keys, (cache = new Map()));
+  if (cache.size >= VERIFIED_MAX) cache.clear();
+  cache.set(token, { payload: copyOf(payload), secret });
+  return payload;
 }

@@ -5,6 +5,7 @@ import type { AuthContext } from '../../policy/auth-context';
 import { enforce } from '../../policy/policy';
 import type { CredentialsRepository } from './credentials.repository';
 import type { IdentityRepository } from './identity.repository';
+import { withImpliedRoles } from './implied-roles';
 import { LoginThrottle } from './login-throttle';
 import { dummyPasswordHash, verifyPassword } from './password';
 import type { RevocationList } from './revocation-list';
@@ -18,7 +19,7 @@ export type TAuthRequest = {
   token?: { id: string };
   applicationCredential?: { id?: string; name?: string; user?: NameOrId; secret: string };
   /** 'unscoped' asks explicitly for no scope; undefined means "the user's default project, if any". */
-  scope?: { project?: NameOrId; domain?: { id?: string; name?: string } } | 'unscoped';
+  scope?: { project?: NameOrId; domain?: { id?: string; name?: string }; system?: { all: boolean } } | 'unscoped';
 };
 
 const UNAUTHORIZED = 'The request you have made requires authentication.';
@@ -44,7 +45,8 @@ export class TokenService {
     const now = Date.now();
     const payload: Omit<TTokenPayload, 'k'> = {
       u: userId,
-      m: req.methods,
+      // as in Keystone, a rescoped token keeps the methods that proved the identity in the first place
+      m: parent ? [...new Set([...req.methods, ...parent.m])] : req.methods,
       p: scope.projectId,
       d: scope.domainId,
       iat: now,
@@ -58,7 +60,6 @@ export class TokenService {
     if (!ctx) throw new AppError('Unauthorized', UNAUTHORIZED);
     if (scope.projectId || scope.domainId) {
       if (ctx.roles.length === 0) throw new AppError('Unauthorized', `User ${userId} has no access to the requested scope.`);
-      if (appCredential && !appCredential.unrestricted) ctx.roles = ctx.roles.filter((r) => appCredential.roleIds.includes(r.id));
     }
     return ctx;
   }
@@ -95,7 +96,11 @@ export class TokenService {
   private async contextFor(token: string, p: TTokenPayload, requestId: string): Promise<AuthContext | null> {
     const r = await this.scopes.resolve(p.u, { projectId: p.p, domainId: p.d });
     if (!r) return null;
-    const roles = r.roles.map((x) => ({ id: x.id, name: x.name }));
+    let roles = r.roles.map((x) => ({ id: x.id, name: x.name }));
+    if (p.ac) {
+      roles = await this.delegatedRoles(p.ac, p.u, roles);
+      if (roles.length === 0) return null;
+    }
     return {
       token,
       userId: r.user.id,
@@ -113,6 +118,18 @@ export class TokenService {
       appCredentialId: p.ac,
       requestId,
     };
+  }
+
+  /**
+   * A token from an application credential acts with the roles the credential delegates (and the roles those imply)
+   * that the user still holds, on every use, not only in the issue response. "unrestricted" does not widen this: in
+   * Keystone it only lets the credential manage other credentials. A deleted credential leaves no roles.
+   */
+  private async delegatedRoles(appCredentialId: string, userId: string, held: { id: string; name: string }[]) {
+    const ac = await this.credentials.getAppCredential(appCredentialId);
+    if (!ac || ac.userId !== userId) return [];
+    const kept = held.filter((x) => ac.roleIds.includes(x.id));
+    return withImpliedRoles(kept, (name) => held.find((x) => x.name === name));
   }
 
   private async identify(req: TAuthRequest) {
@@ -181,6 +198,8 @@ export class TokenService {
     parent: TTokenPayload | undefined,
   ): Promise<{ projectId?: string; domainId?: string }> {
     if (s === 'unscoped') return {};
+    // Keystone answers 401 to a user without a role on the system; no Cumulo user has one
+    if (s?.system) throw new AppError('Unauthorized', `User ${userId} has no access to the system.`);
     if (s?.project) {
       const p = s.project;
       const project = p.id

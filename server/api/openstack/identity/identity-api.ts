@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Identity } from '../../../services/identity/identity.module';
 import { requireToken } from '../request-auth';
+import { refuseNulCharacters } from '../validate';
 import { authRoutes } from './v3/auth.routes';
 import { catalogRoutes } from './v3/catalog.routes';
 import { credentialRoutes } from './v3/credentials.routes';
@@ -31,6 +32,7 @@ export async function identityApi(app: FastifyInstance, opts: { identity: Identi
   await app.register(
     async (v3) => {
       v3.addHook('onRequest', requireToken(opts.identity.tokens));
+      v3.addHook('preHandler', refuseNulCharacters);
       v3.get('/', { config: { public: true } }, async () => ({ version: versionDoc(`${base}/`) }));
       const links = { base };
       authRoutes(v3, opts.identity, links);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { AuthContext } from '../../../../policy/auth-context';
 import type { Identity } from '../../../../services/identity/identity.module';
 import type { TAuthRequest } from '../../../../services/identity/token.service';
 import { authOf, noContent } from '../../request-auth';
@@ -11,6 +12,13 @@ const wantsCatalog = (q: unknown) => !(q && typeof q === 'object' && 'nocatalog'
 
 /** /v3/auth: issue, validate and revoke tokens; the caller's catalog, projects and domains. */
 export function authRoutes(app: FastifyInstance, identity: Identity, links: Links) {
+  // a token from an application credential names it, on issue and on validation alike (as Keystone's does)
+  const appCredentialOf = async (ctx: AuthContext) => {
+    if (!ctx.appCredentialId) return undefined;
+    const c = await identity.credentials.getAppCredential(ctx, ctx.userId, ctx.appCredentialId);
+    return { id: c.id, name: c.name, restricted: !c.unrestricted };
+  };
+
   app.post('/auth/tokens', { config: { public: true } }, async (req, reply) => {
     const { auth } = parseInput(ZAuthBody, req.body);
     const id = auth.identity;
@@ -19,23 +27,24 @@ export function authRoutes(app: FastifyInstance, identity: Identity, links: Link
       password: id.password?.user && { user: id.password.user, password: id.password.user.password ?? '' },
       token: id.token,
       applicationCredential: id.application_credential,
-      scope: auth.scope === 'unscoped' ? 'unscoped' : auth.scope && { project: auth.scope.project, domain: auth.scope.domain },
+      scope: auth.scope === 'unscoped' ? 'unscoped' : auth.scope && { project: auth.scope.project, domain: auth.scope.domain, system: auth.scope.system },
     };
     const ctx = await identity.tokens.authenticate(request, req.id);
     const catalog = wantsCatalog(req.query) ? await identity.catalog.catalog() : null;
-    const appCred = ctx.appCredentialId ? await identity.credentials.getAppCredential(ctx, ctx.userId, ctx.appCredentialId) : undefined;
     reply.header('X-Subject-Token', ctx.token).status(201);
-    return tokenView(ctx, catalog, appCred && { id: appCred.id, name: appCred.name, restricted: !appCred.unrestricted });
+    return tokenView(ctx, catalog, await appCredentialOf(ctx));
   });
 
-  app.get('/auth/tokens', async (req) => {
+  // Keystone echoes the validated token in X-Subject-Token on GET and HEAD as well
+  app.get('/auth/tokens', async (req, reply) => {
     const ctx = await identity.tokens.check(authOf(req), subjectOf(req.headers['x-subject-token']));
-    return tokenView(ctx, wantsCatalog(req.query) ? await identity.catalog.catalog() : null);
+    reply.header('X-Subject-Token', ctx.token);
+    return tokenView(ctx, wantsCatalog(req.query) ? await identity.catalog.catalog() : null, await appCredentialOf(ctx));
   });
 
   app.head('/auth/tokens', async (req, reply) => {
-    await identity.tokens.check(authOf(req), subjectOf(req.headers['x-subject-token']));
-    return reply.status(200).send();
+    const ctx = await identity.tokens.check(authOf(req), subjectOf(req.headers['x-subject-token']));
+    return reply.header('X-Subject-Token', ctx.token).status(200).send();
   });
 
   app.delete('/auth/tokens', async (req, reply) => {

@@ -1,0 +1,4 @@
+import { afterAll } from 'vitest';
+import { runFileCleanups } from '../helpers/file-cleanup';
+
+afterAll(runFileCleanups);
