@@ -2,14 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/env';
 import { createDb } from './db/client';
+import { mountDashboard, type DashboardMode } from './http/dashboard';
 import { createHttpServer } from './http/server';
 import { randomToken } from './lib/ids';
 import { logger } from './lib/logger';
+import { attachRealtime, type RealtimeGateway } from './realtime/gateway';
 import { createBus } from './rpc/create-bus';
 import { bootstrapIdentity } from './services/identity/bootstrap';
 import { createIdentity } from './services/identity/identity.module';
 
-export type ControlPlane = { url: string; adminPassword: string; close(): Promise<void> };
+export type ControlPlane = {
+  url: string;
+  adminPassword: string;
+  /** socket.io: services publish dashboard events here. */
+  realtime: RealtimeGateway;
+  close(): Promise<void>;
+};
 
 /**
  * The admin password: ADMIN_PASSWORD when set, else the one generated on the first start and kept in the
@@ -26,7 +34,12 @@ function adminPasswordFor(config: Config): string {
 }
 
 /** Builds config → db → services → http, in that order, and gives back one handle to stop them all. */
-export async function startControlPlane(opts: { config: Config; databaseUrl: string }): Promise<ControlPlane> {
+export async function startControlPlane(opts: {
+  config: Config;
+  databaseUrl: string;
+  /** Overrides config.DASHBOARD; unset: 'prod', or 'off' under NODE_ENV=test. */
+  dashboard?: DashboardMode;
+}): Promise<ControlPlane> {
   const { config } = opts;
   logger.level = config.LOG_LEVEL;
   const db = createDb(opts.databaseUrl, { poolSize: 20 });
@@ -41,6 +54,9 @@ export async function startControlPlane(opts: { config: Config; databaseUrl: str
   const bus = createBus({ amqpUrl: config.AMQP_URL, prefix: config.BUS_PREFIX });
 
   const app = await createHttpServer({ identity, publicUrl: config.publicUrl });
+  const realtime = attachRealtime(app, { tokens: identity.tokens, publicUrl: config.publicUrl });
+  const dashboard = opts.dashboard ?? config.DASHBOARD ?? (config.NODE_ENV === 'test' ? 'off' : 'prod');
+  if (dashboard !== 'off') await mountDashboard(app, { dev: dashboard === 'dev', hostname: config.HOST, port: config.PORT });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -48,6 +64,7 @@ export async function startControlPlane(opts: { config: Config; databaseUrl: str
   return {
     url: `http://${config.HOST}:${port}`,
     adminPassword,
+    realtime,
     async close() {
       clearInterval(pruneTimer);
       await app.close();

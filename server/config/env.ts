@@ -28,6 +28,13 @@ const ZEnv = z.object({
   PASSWORD_HASH_COST: z.coerce.number().int().min(1024).default(32768),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /**
+   * How the dashboard (Next.js, web/) is served: 'prod' serves the build of `npx next build web`, 'dev' compiles on
+   * the fly with hot reload, 'off' serves no pages. Unset: 'prod', except under NODE_ENV=test where it is 'off'.
+   */
+  DASHBOARD: z.enum(['prod', 'dev', 'off']).optional(),
+  /** Largest image an upload may store, in bytes (Glance's image_size_cap; default 1 TiB). Bigger uploads get a 413. */
+  IMAGE_SIZE_CAP_BYTES: z.coerce.number().int().positive().default(1024 ** 4),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

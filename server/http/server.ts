@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
+import { openstackFrameworkErrors } from '../api/openstack/framework-errors';
 import { identityApi } from '../api/openstack/identity/identity-api';
 import type { Identity } from '../services/identity/identity.module';
+import { trpcApi } from '../trpc/trpc-api';
 
 export type HttpDeps = { identity: Identity; publicUrl: string };
 
@@ -18,10 +21,25 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     // HEAD routes are declared where OpenStack has them (token check, membership check), not derived from GET
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    frameworkErrors: openstackFrameworkErrors,
+  });
+  // OpenStack clients send `Content-Type: application/json` with an empty body on PUT/DELETE (role grants, group
+  // membership): an empty body is "no body", not malformed JSON. Anything else must parse, and `__proto__` or
+  // `constructor.prototype` keys are refused as Fastify's own parser refuses them (prototype pollution).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (e) {
+      done(Object.assign(new SyntaxError((e as Error).message), { statusCode: 400 }), undefined);
+    }
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id);
   });
   await app.register(identityApi, { prefix: '/identity', identity: deps.identity, publicUrl: deps.publicUrl });
+  await app.register(trpcApi, { prefix: '/api/trpc', identity: deps.identity, publicUrl: deps.publicUrl });
   return app;
 }

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
 import { loadConfig } from '../../server/config/env';
+import type { DashboardMode } from '../../server/http/dashboard';
+import type { RealtimeGateway } from '../../server/realtime/gateway';
 import { startControlPlane } from '../../server/main';
 import { testDatabase } from './db';
+import { onFileEnd } from './file-cleanup';
 
 export const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -18,13 +20,23 @@ export const freePort = () =>
     });
   });
 
-export type TestStack = { url: string; identityUrl: string; adminPassword: string; databaseUrl: string; stateDir: string };
+export type TestStack = {
+  url: string;
+  identityUrl: string;
+  adminPassword: string;
+  databaseUrl: string;
+  stateDir: string;
+};
+
+/** A started stack, with its socket.io gateway to publish dashboard events from a test. */
+export type RunningTestStack = TestStack & { realtime: RealtimeGateway };
 
 /**
  * The control plane as `npm start` runs it, on its own database, port and data directory, stopped when the test
  * file ends. The password hash cost is lowered so tests spend their time on behaviour, not on scrypt.
+ * The dashboard is off unless asked for (`{ dashboard: 'prod' }` needs a build: `npx next build web`).
  */
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, opts: { dashboard?: DashboardMode } = {}): Promise<RunningTestStack> {
   const { url: databaseUrl } = await testDatabase();
   const port = await freePort();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cumulo-test-'));
@@ -37,10 +49,10 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     LOG_LEVEL: 'warn',
     ...env,
   });
-  const cp = await startControlPlane({ config, databaseUrl });
-  afterAll(async () => {
+  const cp = await startControlPlane({ config, databaseUrl, dashboard: opts.dashboard ?? 'off' });
+  onFileEnd(async () => {
     await cp.close();
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
-  return { url: cp.url, identityUrl: `${cp.url}/identity/v3`, adminPassword: cp.adminPassword, databaseUrl, stateDir };
+  return { url: cp.url, identityUrl: `${cp.url}/identity/v3`, adminPassword: cp.adminPassword, databaseUrl, stateDir, realtime: cp.realtime };
 }

@@ -1,0 +1,14 @@
+import { identityAdminRouter } from './routers/identity-admin.router';
+import { sessionRouter } from './routers/session.router';
+import { createCallerFactory, router } from './trpc';
+
+/** Every tRPC router the dashboard calls; the web imports only the AppRouter *type*. */
+export const appRouter = router({
+  session: sessionRouter,
+  admin: identityAdminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures without HTTP: `createCaller(createInnerContext({ identity, token }))`. */
+export const createCaller = createCallerFactory(appRouter);
