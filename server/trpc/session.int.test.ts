@@ -136,6 +136,18 @@ describe('dashboard session over tRPC', () => {
     expect((await trpc.query('session.me', undefined, { cookie: newCookie })).data.project.id).toBe(other.id);
   });
 
+  it('signing out after a project switch ends the earlier tokens of the session too', async () => {
+    const { alice } = await idc.twoProjects();
+    const other = await idc.createProject();
+    await idc.grant('member', { user: alice.id }, { project: other.id });
+    const { cookie } = await trpc.login(alice.name, alice.password, { project: alice.projectName });
+    const switched = await trpc.mutate('session.switchProject', { projectId: other.id }, { cookie });
+    const newCookie = switched.setCookie[0]!.split(';')[0]!;
+    expect((await trpc.mutate('session.logout', undefined, { cookie: newCookie })).status).toBe(200);
+    expect((await trpc.query('session.me', undefined, { cookie: newCookie })).error.data.code).toBe('UNAUTHORIZED');
+    expect((await trpc.query('session.me', undefined, { cookie })).error.data.code).toBe('UNAUTHORIZED');
+  });
+
   it('signs a user without a default project into their first project', async () => {
     const carol = await idc.userOnProject('member', 'carol');
     const { reply } = await trpc.login(carol.name, carol.password);

@@ -75,10 +75,8 @@ describe('tokens', async () => {
     const token = r.headers.get('x-subject-token')!;
     const v = await ks.call('GET', '/auth/tokens?nocatalog', { token: admin, headers: { 'X-Subject-Token': token } });
     expect(v.body.token.catalog).toBeUndefined();
-    expect(
-      (await ks.call('GET', '/auth/tokens', { token: admin, headers: { 'X-Subject-Token': token } })).body.token
-        .catalog,
-    ).toHaveLength(1);
+    const full = await ks.call('GET', '/auth/tokens', { token: admin, headers: { 'X-Subject-Token': token } });
+    expect(full.body.token.catalog.map((s: { type: string }) => s.type)).toContain('identity');
   });
 
   it('answers HEAD /v3/auth/tokens with 200 for a valid token and 404 for a bad one', async () => {
