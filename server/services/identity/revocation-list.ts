@@ -34,6 +34,8 @@ export class RevocationList {
   }
 
   revokeToken = (t: TTokenPayload) => this.add({ auditId: t.a });
+  /** Tokens carry their chain's first audit id in `pa`, so one event by that id revokes the whole chain. */
+  revokeChain = (t: TTokenPayload) => this.add({ auditId: t.pa ?? t.a });
   revokeUser = (userId: string) => this.add({ userId });
   revokeProject = (projectId: string) => this.add({ projectId });
 

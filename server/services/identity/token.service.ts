@@ -53,10 +53,11 @@ export class TokenService {
       // a rescoped token never outlives the token it came from
       exp: Math.min(now + this.config.TOKEN_TTL_SECONDS * 1000, parent?.exp ?? Infinity, appCredential?.expiresAt?.getTime() ?? Infinity),
       a: randomToken(16),
-      pa: parent?.a,
+      // the chain's first audit id (Keystone's audit_chain_id): revoking it ends every token rescoped from it
+      pa: parent ? (parent.pa ?? parent.a) : undefined,
       ac: appCredential?.id,
     };
-    const ctx = await this.contextFor(encodeToken(payload, this.keys), { ...payload, k: this.keys.current.id }, requestId);
+    const ctx = await this.contextFor(encodeToken(payload, this.keys), { ...payload, k: this.keys.current.id }, requestId, { roleless: true });
     if (!ctx) throw new AppError('Unauthorized', UNAUTHORIZED);
     if (scope.projectId || scope.domainId) {
       if (ctx.roles.length === 0) throw new AppError('Unauthorized', `User ${userId} has no access to the requested scope.`);
@@ -93,14 +94,22 @@ export class TokenService {
     await this.revocations.revokeToken(payload);
   }
 
-  private async contextFor(token: string, p: TTokenPayload, requestId: string): Promise<AuthContext | null> {
+  /** Signing out: the caller's token and every token in its rescoping chain stop working. */
+  async revokeChain(caller: AuthContext): Promise<void> {
+    const payload = decodeToken(caller.token, this.keys);
+    if (!payload) throw new AppError('NotFound', 'Could not find token.');
+    enforce(caller, 'identity:revoke_token', { userId: payload.u });
+    await this.revocations.revokeChain(payload);
+  }
+
+  private async contextFor(token: string, p: TTokenPayload, requestId: string, opts: { roleless?: boolean } = {}): Promise<AuthContext | null> {
     const r = await this.scopes.resolve(p.u, { projectId: p.p, domainId: p.d });
     if (!r) return null;
     let roles = r.roles.map((x) => ({ id: x.id, name: x.name }));
-    if (p.ac) {
-      roles = await this.delegatedRoles(p.ac, p.u, roles);
-      if (roles.length === 0) return null;
-    }
+    if (p.ac) roles = await this.delegatedRoles(p.ac, p.u, roles);
+    // roles are what the user holds now: a scoped token whose user no longer holds any role on its scope is no longer
+    // valid (Keystone: "user has no access to project"), which is how a role revocation reaches live tokens
+    if (r.scope.type !== 'unscoped' && roles.length === 0 && !opts.roleless) return null;
     return {
       token,
       userId: r.user.id,
