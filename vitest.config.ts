@@ -14,7 +14,7 @@ export default defineConfig({
     include: ['server/**/*.test.ts', 'agents/**/*.test.ts', 'tests/**/*.test.ts', 'web/**/*.test.ts', 'web/**/*.test.tsx'],
     exclude: ['**/node_modules/**', 'web/.next/**'],
     env: { NODE_ENV: 'test' },
-    setupFiles: ['./tests/setup/file-cleanup.ts'],
+    setupFiles: ['./tests/setup/file-cleanup.ts', './tests/setup/quiet-logs.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
