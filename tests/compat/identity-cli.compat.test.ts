@@ -52,7 +52,8 @@ describe.concurrent('openstack CLI against the identity API', { timeout: 120_000
         .map((e) => e.Interface)
         .sort(),
     ).toEqual(['admin', 'internal', 'public']);
-    expect(endpoints.every((e) => e.Enabled && e.URL === stack.identityUrl)).toBe(true);
+    const identityEndpoints = endpoints.filter((e) => e['Service Type'] === 'identity');
+    expect(identityEndpoints.every((e) => e.Enabled && e.URL === stack.identityUrl)).toBe(true);
     expect(domains).toContainEqual(expect.objectContaining({ ID: 'default', Name: 'Default', Enabled: true }));
   });
 

@@ -1,6 +1,10 @@
 import type { PolicyRule } from '../policy';
 import { admin, anyOf, anyone, owner, projectReader } from './common';
 
+/** The target domain is the one the token is scoped to, or the domain of the project it is scoped to (Keystone's
+ * `token.domain.id:%(target.domain.id)s or token.project.domain.id:%(target.domain.id)s`). */
+const tokenDomain: PolicyRule = (ctx, t) => t.domainId !== undefined && ctx.scope.type !== 'unscoped' && ctx.scope.domainId === t.domainId;
+
 /** Keystone's defaults, reduced to the roles Cumulo has: admin manages identity, everyone manages their own things. */
 export const identityRules: Record<string, PolicyRule> = {
   'identity:validate_token': anyOf(admin, owner),
@@ -9,9 +13,21 @@ export const identityRules: Record<string, PolicyRule> = {
   'identity:list_services': anyone,
   'identity:list_endpoints': anyone,
   'identity:list_regions': anyone,
+  'identity:get_service': admin,
+  'identity:create_service': admin,
+  'identity:update_service': admin,
+  'identity:delete_service': admin,
+  'identity:get_endpoint': admin,
+  'identity:create_endpoint': admin,
+  'identity:update_endpoint': admin,
+  'identity:delete_endpoint': admin,
+  'identity:get_region': anyone,
+  'identity:create_region': admin,
+  'identity:update_region': admin,
+  'identity:delete_region': admin,
 
   'identity:list_domains': admin,
-  'identity:get_domain': admin,
+  'identity:get_domain': anyOf(admin, tokenDomain),
   'identity:create_domain': admin,
   'identity:update_domain': admin,
   'identity:delete_domain': admin,
@@ -28,7 +44,7 @@ export const identityRules: Record<string, PolicyRule> = {
   'identity:create_user': admin,
   'identity:update_user': admin,
   'identity:delete_user': admin,
-  'identity:change_password': owner,
+  'identity:change_password': anyOf(admin, owner),
 
   'identity:list_groups': admin,
   'identity:get_group': admin,
@@ -56,6 +72,12 @@ export const identityRules: Record<string, PolicyRule> = {
   'identity:list_application_credentials': anyOf(admin, owner),
   'identity:get_application_credential': anyOf(admin, owner),
   'identity:delete_application_credential': anyOf(admin, owner),
+
+  'identity:create_credential': anyOf(admin, owner),
+  'identity:list_credentials': anyOf(admin, owner),
+  'identity:get_credential': anyOf(admin, owner),
+  'identity:update_credential': anyOf(admin, owner),
+  'identity:delete_credential': anyOf(admin, owner),
 
   'identity:ec2_create_credential': anyOf(admin, owner),
   'identity:ec2_list_credentials': anyOf(admin, owner),

@@ -45,6 +45,12 @@ export class CredentialsRepository {
   getEc2ByAccess = (access: string): Promise<TEc2Credential | null> =>
     this.db.ec2Credential.findUnique({ where: { access }, select: ec2Select });
   deleteEc2 = async (userId: string, access: string) => (await this.db.ec2Credential.deleteMany({ where: { userId, access } })).count > 0;
+  getEc2ById = (id: string): Promise<TEc2Credential | null> => this.db.ec2Credential.findUnique({ where: { id }, select: ec2Select });
+  findEc2 = (f: { userId?: string }): Promise<TEc2Credential[]> =>
+    this.db.ec2Credential.findMany({ where: f, select: ec2Select, orderBy: { createdAt: 'asc' } });
+  updateEc2 = (id: string, c: Partial<Omit<TEc2Credential, 'id'>>): Promise<TEc2Credential> =>
+    this.db.ec2Credential.update({ where: { id }, data: c, select: ec2Select });
+  deleteEc2ById = async (id: string) => (await this.db.ec2Credential.deleteMany({ where: { id } })).count > 0;
 }
 
 const appCredSelect = {

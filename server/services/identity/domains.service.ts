@@ -41,12 +41,17 @@ export class DomainsService {
     return conflictOnDuplicate('domain', () => this.d.repo.updateDomain(id, data));
   }
 
-  /** As in Keystone: a domain must be disabled first, and must be empty. */
+  /**
+   * As in Keystone: a domain must be disabled first; deleting it deletes what it holds (projects, users, groups and
+   * their role assignments), and every token of its users or scoped to its projects ends with it.
+   */
   async delete(ctx: AuthContext, id: string): Promise<void> {
     enforce(ctx, 'identity:delete_domain', { domainId: id });
     const domain = await this.get(ctx, id);
     if (domain.enabled) throw new AppError('Forbidden', 'Cannot delete a domain that is enabled, please disable it first.');
-    if (await this.d.repo.domainHasChildren(id)) throw new AppError('Conflict', `Domain ${id} still holds projects or users.`);
-    await this.d.repo.deleteDomain(id);
+    const gone = await this.d.repo.deleteDomainCascade(id);
+    for (const userId of gone.userIds) await this.d.revocations.revokeUser(userId);
+    for (const projectId of gone.projectIds) await this.d.revocations.revokeProject(projectId);
+    this.d.scopes.invalidate();
   }
 }

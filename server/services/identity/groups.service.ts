@@ -27,7 +27,8 @@ export class GroupsService {
   async create(ctx: AuthContext, input: TCreateGroup): Promise<TGroup> {
     enforce(ctx, 'identity:create_group');
     const data = ZCreateGroup.parse(input);
-    if (!(await this.d.repo.getDomain(data.domainId))) throw new AppError('BadRequest', `Could not find domain: ${data.domainId}.`);
+    // as Keystone: a group in a domain that does not exist is a 404 (DomainNotFound), not a validation error
+    if (!(await this.d.repo.getDomain(data.domainId))) throw notFound('domain', data.domainId);
     return conflictOnDuplicate('group', () => this.d.repo.createGroup({ id: newId(), ...data }));
   }
 

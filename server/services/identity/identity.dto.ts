@@ -6,6 +6,12 @@ export const ZName = z
   .trim()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters');
+/** Keystone allows 255 characters in user, group and role names (64 only for projects and domains). */
+export const ZLongName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters');
 export const ZId = z.string().min(1).max(64);
 export const ZDescription = z.string().max(255, 'must be at most 255 characters');
 export const ZPassword = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
@@ -14,16 +20,18 @@ export const ZTags = z.array(z.string().min(1).max(255).regex(/^[^,/]*$/, 'must 
 export const ZCreateProject = z.object({
   name: ZName,
   domainId: ZId.default('default'),
+  /** The parent project; absent (or the domain's id) for a top-level project. */
+  parentId: ZId.nullish(),
   description: ZDescription.default(''),
   enabled: z.boolean().default(true),
   tags: ZTags.default([]),
 });
 export type TCreateProject = z.input<typeof ZCreateProject>;
-export const ZUpdateProject = ZCreateProject.omit({ domainId: true }).partial();
+export const ZUpdateProject = ZCreateProject.omit({ domainId: true, parentId: true }).partial();
 export type TUpdateProject = z.input<typeof ZUpdateProject>;
 
 export const ZCreateUser = z.object({
-  name: ZName,
+  name: ZLongName,
   domainId: ZId.default('default'),
   password: ZPassword.optional(),
   email: z.string().max(255).optional(),
@@ -35,7 +43,7 @@ export type TCreateUser = z.input<typeof ZCreateUser>;
 export const ZUpdateUser = ZCreateUser.omit({ domainId: true }).partial();
 export type TUpdateUser = z.input<typeof ZUpdateUser>;
 
-export const ZCreateGroup = z.object({ name: ZName, domainId: ZId.default('default'), description: ZDescription.default('') });
+export const ZCreateGroup = z.object({ name: ZLongName, domainId: ZId.default('default'), description: ZDescription.default('') });
 export type TCreateGroup = z.input<typeof ZCreateGroup>;
 export const ZUpdateGroup = ZCreateGroup.omit({ domainId: true }).partial();
 
@@ -43,7 +51,7 @@ export const ZCreateDomain = z.object({ name: ZName, description: ZDescription.d
 export type TCreateDomain = z.input<typeof ZCreateDomain>;
 export const ZUpdateDomain = ZCreateDomain.partial();
 
-export const ZCreateRole = z.object({ name: ZName, description: ZDescription.default('') });
+export const ZCreateRole = z.object({ name: ZLongName, description: ZDescription.default('') });
 export type TCreateRole = z.input<typeof ZCreateRole>;
 
 export const ZCreateAppCredential = z.object({

@@ -28,19 +28,45 @@ export class IdentityRepository {
   createDomain = (d: TDomain): Promise<TDomain> => this.db.domain.create({ data: d });
   updateDomain = (id: string, d: Partial<TDomain>): Promise<TDomain> => this.db.domain.update({ where: { id }, data: d });
   deleteDomain = async (id: string) => void (await this.db.domain.delete({ where: { id } }));
-  domainHasChildren = async (id: string) =>
-    (await this.db.project.count({ where: { domainId: id } })) + (await this.db.user.count({ where: { domainId: id } })) > 0;
+  /**
+   * Deletes a domain with everything in it, together (as Keystone does): its projects, users and groups, and every role
+   * assignment on them, on the domain, or held by its users and groups. Returns who and what is gone, for revocation.
+   */
+  deleteDomainCascade = (id: string) =>
+    this.db.$transaction(async (tx) => {
+      const ids = async (rows: Promise<{ id: string }[]>) => (await rows).map((r) => r.id);
+      const projectIds = await ids(tx.project.findMany({ where: { domainId: id }, select: { id: true } }));
+      const userIds = await ids(tx.user.findMany({ where: { domainId: id }, select: { id: true } }));
+      const groupIds = await ids(tx.group.findMany({ where: { domainId: id }, select: { id: true } }));
+      await tx.roleAssignment.deleteMany({
+        where: {
+          OR: [
+            { targetType: 'domain', targetId: id },
+            { targetType: 'project', targetId: { in: projectIds } },
+            { actorType: 'user', actorId: { in: userIds } },
+            { actorType: 'group', actorId: { in: groupIds } },
+          ],
+        },
+      });
+      await tx.project.deleteMany({ where: { domainId: id } });
+      await tx.group.deleteMany({ where: { domainId: id } });
+      await tx.user.deleteMany({ where: { domainId: id } });
+      await tx.domain.delete({ where: { id } });
+      return { projectIds, userIds };
+    });
 
   // projects
   getProject = (id: string): Promise<TProject | null> => this.db.project.findUnique({ where: { id }, select: projectSelect });
   getProjectByName = (domainId: string, name: string): Promise<TProject | null> =>
     this.db.project.findUnique({ where: { domainId_name: { domainId, name } }, select: projectSelect });
-  listProjects = (f: { domainId?: string; name?: string; enabled?: boolean; ids?: string[] }): Promise<TProject[]> =>
+  listProjects = (f: { domainId?: string; name?: string; enabled?: boolean; ids?: string[]; parentId?: string }): Promise<TProject[]> =>
     this.db.project.findMany({
-      where: { domainId: f.domainId, name: f.name, enabled: f.enabled, id: f.ids ? { in: f.ids } : undefined },
+      where: { domainId: f.domainId, name: f.name, enabled: f.enabled, parentId: f.parentId, id: f.ids ? { in: f.ids } : undefined },
       select: projectSelect,
       orderBy: { name: 'asc' },
     });
+  /** The projects directly under this one. */
+  childProjects = (id: string): Promise<TProject[]> => this.db.project.findMany({ where: { parentId: id }, select: projectSelect });
   createProject = (p: TProject): Promise<TProject> => this.db.project.create({ data: p, select: projectSelect });
   updateProject = (id: string, p: Partial<TProject>): Promise<TProject> =>
     this.db.project.update({ where: { id }, data: p, select: projectSelect });

@@ -50,9 +50,8 @@ export class RolesService {
   async delete(ctx: AuthContext, id: string): Promise<void> {
     enforce(ctx, 'identity:delete_role');
     await this.get(ctx, id);
-    const holders = await this.d.repo.listAssignments({ roleId: id });
+    // as in Keystone, no revocation event: every token's roles are computed again when it is used (token.service)
     await this.d.repo.deleteRole(id);
-    await this.revokeHolders(holders.map((h) => h.actor));
     this.d.scopes.invalidate();
   }
 
@@ -67,8 +66,9 @@ export class RolesService {
     enforce(ctx, 'identity:revoke_grant');
     await this.requireParts(ctx, actor, target, roleId);
     if (!(await this.d.repo.revoke(actor, target, roleId))) throw new AppError('NotFound', `Could not find role assignment of role ${roleId}.`);
-    // tokens carrying the role must stop working now, not when they expire
-    await this.revokeHolders([actor]);
+    // tokens carrying the role lose it now, not when they expire: a token's roles are computed again whenever it is
+    // used, and a scoped token left without any role is refused (token.service). As in Keystone, the holder's other
+    // tokens (other projects, other roles) live on.
     this.d.scopes.invalidate();
   }
 
@@ -116,15 +116,6 @@ export class RolesService {
       }
     }
     return [...out.values()];
-  }
-
-  private async revokeHolders(actors: ActorRef[]) {
-    const users = new Set<string>();
-    for (const a of actors) {
-      if (a.type === 'user') users.add(a.id);
-      else for (const m of await this.d.repo.listMembers(a.id)) users.add(m.id);
-    }
-    for (const u of users) await this.d.revocations.revokeUser(u);
   }
 
   private async requireParts(ctx: AuthContext, actor: ActorRef, target: TargetRef, roleId: string) {

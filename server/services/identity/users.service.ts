@@ -26,7 +26,8 @@ export class UsersService {
   async create(ctx: AuthContext, input: TCreateUser): Promise<TUser> {
     enforce(ctx, 'identity:create_user');
     const { password, ...data } = ZCreateUser.parse(input);
-    if (!(await this.d.repo.getDomain(data.domainId))) throw new AppError('BadRequest', `Could not find domain: ${data.domainId}.`);
+    // as Keystone: a user in a domain that does not exist is a 404 (DomainNotFound), not a validation error
+    if (!(await this.d.repo.getDomain(data.domainId))) throw notFound('domain', data.domainId);
     await this.checkProject(data.defaultProjectId);
     const passwordHash = password === undefined ? null : await hashPassword(password, this.d.config.PASSWORD_HASH_COST);
     return conflictOnDuplicate('user', () =>

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../../../../lib/errors';
 import type { Identity } from '../../../../services/identity/identity.module';
 import { authOf, noContent } from '../../request-auth';
 import { parseInput } from '../../validate';
-import { ZAppCredentialCreateBody, ZEc2CreateBody } from './identity.schemas';
-import { appCredentialView, ec2View, listLinks, type Links } from './identity.view';
+import { ZAppCredentialCreateBody, ZCredentialCreateBody, ZCredentialUpdateBody, ZEc2CreateBody } from './identity.schemas';
+import { appCredentialView, credentialView, ec2View, listLinks, type Links } from './identity.view';
 
 type UserParams = { userId: string };
 type ItemParams = { userId: string; id: string };
@@ -27,7 +28,9 @@ export function credentialRoutes(app: FastifyInstance, identity: Identity, links
       roleIds,
       unrestricted: c.unrestricted ?? false,
     });
-    return reply.status(201).send({ application_credential: appCredentialView(links, created) });
+    // the digits past the millisecond, which a Date drops: the answer shows the expiry exactly as it was asked for
+    const micros = Number((c.expires_at?.match(/\.\d{3}(\d{1,3})/)?.[1] ?? '').padEnd(3, '0'));
+    return reply.status(201).send({ application_credential: appCredentialView(links, created, micros) });
   });
   app.get<{ Params: UserParams; Querystring: { name?: string } }>('/users/:userId/application_credentials', async (req) => {
     const list = await identity.credentials.listAppCredentials(authOf(req), req.params.userId, req.query.name);
@@ -38,6 +41,30 @@ export function credentialRoutes(app: FastifyInstance, identity: Identity, links
   }));
   app.delete<{ Params: ItemParams }>('/users/:userId/application_credentials/:id', async (req, reply) => {
     await identity.credentials.deleteAppCredential(authOf(req), req.params.userId, req.params.id);
+    return noContent(reply);
+  });
+
+  // the generic credentials API; Cumulo keeps EC2 credentials only
+  app.post('/credentials', async (req, reply) => {
+    const { credential: c } = parseInput(ZCredentialCreateBody, req.body);
+    const created = await identity.credentials.createCredential(authOf(req), { userId: c.user_id, projectId: c.project_id, type: c.type, blob: c.blob });
+    return reply.status(201).send({ credential: credentialView(links, created) });
+  });
+  app.get('/credentials', async (req) => {
+    const q = parseInput(z.object({ user_id: z.string().max(64).optional(), type: z.string().max(255).optional() }).passthrough(), req.query);
+    const list = await identity.credentials.listCredentials(authOf(req), { userId: q.user_id, type: q.type });
+    return { credentials: list.map((c) => credentialView(links, c)), links: listLinks(links, 'credentials') };
+  });
+  app.get<{ Params: { id: string } }>('/credentials/:id', async (req) => ({
+    credential: credentialView(links, await identity.credentials.getCredential(authOf(req), req.params.id)),
+  }));
+  app.patch<{ Params: { id: string } }>('/credentials/:id', async (req) => {
+    const { credential: c } = parseInput(ZCredentialUpdateBody, req.body);
+    const updated = await identity.credentials.updateCredential(authOf(req), req.params.id, { userId: c.user_id, projectId: c.project_id, type: c.type, blob: c.blob });
+    return { credential: credentialView(links, updated) };
+  });
+  app.delete<{ Params: { id: string } }>('/credentials/:id', async (req, reply) => {
+    await identity.credentials.deleteCredential(authOf(req), req.params.id);
     return noContent(reply);
   });
 

@@ -1,5 +1,5 @@
 import type { AuthContext } from '../../../../policy/auth-context';
-import type { TEndpoint } from '../../../../services/identity/catalog.repository';
+import type { TCatalogService, TEndpoint, TRegion } from '../../../../services/identity/catalog.repository';
 import type { TCatalogEntry } from '../../../../services/identity/catalog.service';
 import type { TAppCredential, TDomain, TEc2Credential, TGroup, TProject, TRole, TRoleAssignment, TUser } from '../../../../services/identity/identity.dto';
 
@@ -8,6 +8,17 @@ export type Links = { base: string };
 
 /** Keystone prints times with microseconds: 2015-11-05T22:00:11.000000Z. */
 export const keystoneTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+/**
+ * Keystone prints an application credential's expiry as Python's datetime.isoformat() of the naive UTC time:
+ * 2015-11-05T22:00:11.123456, without the fraction when it is zero. `micros` carries the sub-millisecond digits a
+ * client sent (a Date keeps milliseconds only), so the create answer echoes the very time asked for.
+ */
+export function keystoneNaiveTime(d: Date, micros = 0) {
+  const base = d.toISOString().replace(/\.\d{3}Z$/, '');
+  const us = d.getUTCMilliseconds() * 1000 + micros;
+  return us === 0 ? base : `${base}.${String(us).padStart(6, '0')}`;
+}
 
 const self = (l: Links, path: string) => ({ self: `${l.base}/${path}` });
 export const listLinks = (l: Links, path: string) => ({ self: `${l.base}/${path}`, previous: null, next: null });
@@ -42,7 +53,8 @@ export const userView = (l: Links, u: TUser) => ({
   enabled: u.enabled,
   ...(u.email !== null && { email: u.email }),
   ...(u.description !== null && { description: u.description }),
-  ...(u.defaultProjectId !== null && { default_project_id: u.defaultProjectId }),
+  // project_id: the legacy attribute clients still send and read back (Keystone keeps it as an extra); the same project
+  ...(u.defaultProjectId !== null && { default_project_id: u.defaultProjectId, project_id: u.defaultProjectId }),
   password_expires_at: u.passwordExpiresAt ? keystoneTime(u.passwordExpiresAt) : null,
   options: {},
   links: self(l, `users/${u.id}`),
@@ -79,15 +91,32 @@ export function assignmentView(l: Links, a: TRoleAssignment, names?: AssignmentN
   };
 }
 
-const endpointInCatalog = (e: TEndpoint) => ({ id: e.id, interface: e.interface, region_id: e.regionId, region: e.regionId, url: e.url });
+const endpointInCatalog = (e: TEndpoint) => ({ id: e.id, interface: e.interface, region_id: e.regionId || null, region: e.regionId || null, url: e.url });
+
+export const serviceView = (l: Links, s: TCatalogService) => ({
+  id: s.id,
+  type: s.type,
+  name: s.name,
+  description: s.description,
+  enabled: s.enabled,
+  links: self(l, `services/${s.id}`),
+});
+
+export const regionView = (l: Links, r: TRegion) => ({
+  id: r.id,
+  description: r.description,
+  parent_region_id: r.parentRegionId,
+  links: self(l, `regions/${r.id}`),
+});
 export const catalogView = (c: TCatalogEntry[]) => c.map((s) => ({ id: s.id, type: s.type, name: s.name, endpoints: s.endpoints.map(endpointInCatalog) }));
 
 export const endpointView = (l: Links, e: TEndpoint) => ({
   id: e.id,
   service_id: e.serviceId,
   interface: e.interface,
-  region_id: e.regionId,
-  region: e.regionId,
+  // '' stores "no region"
+  region_id: e.regionId || null,
+  region: e.regionId || null,
   url: e.url,
   enabled: e.enabled,
   links: self(l, `endpoints/${e.id}`),
@@ -114,7 +143,7 @@ export function tokenView(ctx: AuthContext, catalog: TCatalogEntry[] | null, app
   };
 }
 
-export const appCredentialView = (l: Links, c: TAppCredential & { secret?: string }) => ({
+export const appCredentialView = (l: Links, c: TAppCredential & { secret?: string }, expiresMicros = 0) => ({
   id: c.id,
   name: c.name,
   description: c.description,
@@ -122,7 +151,7 @@ export const appCredentialView = (l: Links, c: TAppCredential & { secret?: strin
   project_id: c.projectId,
   roles: c.roles,
   unrestricted: c.unrestricted,
-  expires_at: c.expiresAt ? keystoneTime(c.expiresAt) : null,
+  expires_at: c.expiresAt ? keystoneNaiveTime(c.expiresAt, expiresMicros) : null,
   access_rules: [],
   ...(c.secret !== undefined && { secret: c.secret }),
   links: self(l, `users/${c.userId}/application_credentials/${c.id}`),
@@ -135,4 +164,14 @@ export const ec2View = (l: Links, c: TEc2Credential) => ({
   secret: c.secret,
   trust_id: null,
   links: self(l, `users/${c.userId}/credentials/OS-EC2/${c.access}`),
+});
+
+/** An EC2 credential as the generic credentials API shows it: the keys in a JSON string blob. */
+export const credentialView = (l: Links, c: TEc2Credential) => ({
+  id: c.id,
+  user_id: c.userId,
+  project_id: c.projectId,
+  type: 'ec2',
+  blob: JSON.stringify({ access: c.access, secret: c.secret, trust_id: null }),
+  links: self(l, `credentials/${c.id}`),
 });

@@ -34,7 +34,7 @@ const ZAssignmentQuery = z
 
 export function roleRoutes(app: FastifyInstance, identity: Identity, links: Links) {
   app.get('/roles', async (req) => {
-    const q = parseInput(z.object({ name: z.string().max(255).optional() }).passthrough(), req.query);
+    const q = parseInput(z.object({ name: z.string().max(1024).optional() }).passthrough(), req.query);
     const roles = await identity.roles.list(authOf(req), { name: q.name });
     return { roles: roles.map((r) => roleView(links, r)), links: listLinks(links, 'roles') };
   });

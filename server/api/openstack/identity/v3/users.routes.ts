@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { AppError } from '../../../../lib/errors';
 import type { Identity } from '../../../../services/identity/identity.module';
 import { authOf, noContent } from '../../request-auth';
 import { parseInput, ZQueryBool } from '../../validate';
@@ -8,7 +9,7 @@ import { groupView, listLinks, userView, type Links } from './identity.view';
 
 type IdParams = { id: string };
 type MemberParams = { id: string; userId: string };
-const ZListQuery = z.object({ name: z.string().max(255).optional(), domain_id: z.string().max(64).optional(), enabled: ZQueryBool.optional() }).passthrough();
+const ZListQuery = z.object({ name: z.string().max(1024).optional(), domain_id: z.string().max(64).optional(), enabled: ZQueryBool.optional() }).passthrough();
 
 export function userRoutes(app: FastifyInstance, identity: Identity, links: Links) {
   app.get('/users', async (req) => {
@@ -26,19 +27,21 @@ export function userRoutes(app: FastifyInstance, identity: Identity, links: Link
       email: u.email ?? undefined,
       description: u.description ?? undefined,
       enabled: u.enabled,
-      defaultProjectId: u.default_project_id,
+      // Keystone keeps a project_id as an extra attribute; Cumulo takes it as the default project when none is named
+      defaultProjectId: u.default_project_id === undefined ? u.project_id : u.default_project_id,
     });
     return reply.status(201).send({ user: userView(links, created) });
   });
   app.patch<{ Params: IdParams }>('/users/:id', async (req) => {
     const { user: u } = parseInput(ZUserUpdateBody, req.body);
+    if (u.id !== undefined && u.id !== req.params.id) throw new AppError('BadRequest', 'Cannot change user ID.');
     const updated = await identity.users.update(authOf(req), req.params.id, {
       name: u.name,
       password: u.password ?? undefined,
       email: u.email ?? undefined,
       description: u.description ?? undefined,
       enabled: u.enabled,
-      defaultProjectId: u.default_project_id,
+      defaultProjectId: u.default_project_id === undefined ? u.project_id : u.default_project_id,
     });
     return { user: userView(links, updated) };
   });
