@@ -10,6 +10,7 @@ import { attachRealtime, type RealtimeGateway } from './realtime/gateway';
 import { createBus } from './rpc/create-bus';
 import { bootstrapIdentity } from './services/identity/bootstrap';
 import { createIdentity } from './services/identity/identity.module';
+import { createImages } from './services/image/image.module';
 
 export type ControlPlane = {
   url: string;
@@ -41,19 +42,20 @@ export async function startControlPlane(opts: {
   dashboard?: DashboardMode;
 }): Promise<ControlPlane> {
   const { config } = opts;
-  logger.level = config.LOG_LEVEL;
   const db = createDb(opts.databaseUrl, { poolSize: 20 });
   const adminPassword = adminPasswordFor(config);
   await bootstrapIdentity(db, { adminPassword, hashCost: config.PASSWORD_HASH_COST });
   const identity = await createIdentity(db, config);
   await identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity/v3', description: 'Identity service' });
+  const images = createImages(db, config);
+  await identity.catalog.register({ type: 'image', name: 'glance', path: '/image', description: 'Image service' });
   const pruneTimer = setInterval(() => void identity.prune().catch((err) => logger.warn({ err }, 'revocation prune failed')), 3600_000);
   pruneTimer.unref();
 
   // the spine later services talk over: RabbitMQ when AMQP_URL is set, else in-process
   const bus = createBus({ amqpUrl: config.AMQP_URL, prefix: config.BUS_PREFIX });
 
-  const app = await createHttpServer({ identity, publicUrl: config.publicUrl });
+  const app = await createHttpServer({ identity, images, publicUrl: config.publicUrl });
   const realtime = attachRealtime(app, { tokens: identity.tokens, publicUrl: config.publicUrl });
   const dashboard = opts.dashboard ?? config.DASHBOARD ?? (config.NODE_ENV === 'test' ? 'off' : 'prod');
   if (dashboard !== 'off') await mountDashboard(app, { dev: dashboard === 'dev', hostname: config.HOST, port: config.PORT });

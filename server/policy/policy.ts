@@ -1,6 +1,7 @@
 import { AppError } from '../lib/errors';
 import type { AuthContext } from './auth-context';
 import { identityRules } from './rules/identity';
+import { imageRules } from './rules/image';
 
 /**
  * One place decides who may do what. Rules are keyed by OpenStack policy names so operators recognise them;
@@ -9,7 +10,7 @@ import { identityRules } from './rules/identity';
 export type PolicyTarget = { userId?: string; projectId?: string; domainId?: string };
 export type PolicyRule = (ctx: AuthContext, target: PolicyTarget) => boolean;
 
-const rules: Record<string, PolicyRule> = { ...identityRules };
+const rules: Record<string, PolicyRule> = { ...identityRules, ...imageRules };
 
 export function allowed(ctx: AuthContext, action: string, target: PolicyTarget = {}): boolean {
   const rule = rules[action];
