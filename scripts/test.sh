@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-node scripts/ensure-ready.mjs --apt python3-openstackclient,chromium,tempest --build-web
+node scripts/ensure-ready.mjs --apt python3-openstackclient,python3-glanceclient,chromium,tempest --build-web
 bash scripts/services-up.sh
 exec npx vitest run "$@"
