@@ -10,7 +10,9 @@ import { startTestStack } from '../helpers/stack';
  */
 type Row = Record<string, unknown>;
 
-describe.concurrent('openstack CLI against the identity API', { timeout: 120_000 }, async () => {
+// Each CLI call starts a Python interpreter (about 1 s of CPU): on a busy 2-core machine a test of a dozen calls
+// can take minutes, so the budget is generous; the calls themselves time out after 60 s each.
+describe.concurrent('openstack CLI against the identity API', { timeout: 300_000 }, async () => {
   // started while the suite is collected: the helper's afterAll (stop, drop the database) only registers from there
   const stack = await startTestStack();
   const ks = identityClient(stack);

@@ -16,7 +16,9 @@ import { startTestStack } from '../helpers/stack';
 type Row = Record<string, unknown>;
 type ImageRow = Row & { id: string; name: string; status: string; properties: Record<string, unknown>; tags: string[] };
 
-describe.concurrent('openstack CLI against the image API', { timeout: 120_000 }, async () => {
+// Each CLI call starts a Python interpreter (about 1 s of CPU): on a busy 2-core machine a test of a dozen calls
+// can take minutes, so the budget is generous; the calls themselves time out after 60 s each.
+describe.concurrent('openstack CLI against the image API', { timeout: 300_000 }, async () => {
   const stack = await startTestStack();
   const ks = identityClient(stack);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cumulo-image-cli-'));
