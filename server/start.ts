@@ -3,6 +3,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-post
 import { migrate } from './db/migrate';
 import { logger } from './lib/logger';
 import { startControlPlane, type ControlPlane } from './main';
+import { startDefaultImage } from './services/image/default-image';
 
 /**
  * `npm start`: the all-in-one stack in one process. Embedded PostgreSQL under STATE_DIR unless DATABASE_URL is set,
@@ -10,6 +11,7 @@ import { startControlPlane, type ControlPlane } from './main';
  */
 let postgres: EmbeddedPostgres | undefined;
 let controlPlane: ControlPlane | undefined;
+let defaultImage: ReturnType<typeof startDefaultImage> | undefined;
 let stopping = 0; // when the first stop signal arrived
 
 async function run(): Promise<void> {
@@ -28,6 +30,8 @@ async function run(): Promise<void> {
   controlPlane = await startControlPlane({ config, databaseUrl });
   if (stopping) return;
   console.log(banner(config, controlPlane));
+  // the default guest image `tiny`: built once, then registered in the background (DEFAULT_IMAGE=none skips it)
+  defaultImage = startDefaultImage(config, databaseUrl);
 }
 
 async function shutdown(signal: string): Promise<void> {
@@ -41,6 +45,7 @@ async function shutdown(signal: string): Promise<void> {
   console.log(`\n${signal}: stopping Cumulo (press Ctrl-C again to force)`);
   let code = 0;
   for (const [what, close] of [
+    ['default image', () => defaultImage?.close()],
     ['control plane', () => controlPlane?.close()],
     ['PostgreSQL', () => postgres?.stop()],
   ] as const) {

@@ -35,6 +35,11 @@ const ZEnv = z.object({
   DASHBOARD: z.enum(['prod', 'dev', 'off']).optional(),
   /** Largest image an upload may store, in bytes (Glance's image_size_cap; default 1 TiB). Bigger uploads get a 413. */
   IMAGE_SIZE_CAP_BYTES: z.coerce.number().int().positive().default(1024 ** 4),
+  /**
+   * The default guest image `npm start` builds once (scripts/build-tiny-image.sh, cached in STATE_DIR/cache/tiny) and
+   * registers as the public image `tiny`; 'none' skips it. Unset: 'tiny', except under NODE_ENV=test where it is 'none'.
+   */
+  DEFAULT_IMAGE: z.enum(['tiny', 'none']).optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
