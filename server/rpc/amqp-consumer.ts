@@ -56,14 +56,26 @@ export class AmqpConsumer {
     const { queue, prefetch, noAck } = this.spec;
     try {
       await withTimeout(this.wrapper.waitForConnect(), timeoutMs, `connect for ${queue}`);
-      await withTimeout(
-        this.wrapper.consume(queue, (msg) => this.receive(msg), {
-          ...(prefetch ? { prefetch } : {}),
-          noAck: noAck ?? false,
-        }),
-        timeoutMs,
-        `consume ${queue}`,
-      );
+      // Workers starting together declare the same queue at once; the broker may close one of their channels
+      // mid-declare (seen with quorum queues). The wrapper then opens a new channel and re-runs setup, so a closed
+      // channel is worth a few more tries rather than a failed start.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await withTimeout(
+            this.wrapper.consume(queue, (msg) => this.receive(msg), {
+              ...(prefetch ? { prefetch } : {}),
+              noAck: noAck ?? false,
+            }),
+            timeoutMs,
+            `consume ${queue}`,
+          );
+          break;
+        } catch (err) {
+          if (attempt >= 3 || !/channel (ended|closed)/i.test(String((err as Error)?.message))) throw err;
+          log.warn({ consumer: this.spec.name, attempt, err: (err as Error).message }, 'consume refused, retrying');
+          await new Promise((r) => setTimeout(r, 200 * attempt));
+        }
+      }
     } catch (err) {
       await this.close(1_000);
       throw new AppError(
