@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthContext } from './auth-context';
+import { authContext } from '../../tests/helpers/auth-context';
 import { allowed, enforce } from './policy';
 
-const ctx = (roles: string[], projectId = 'p1', userId = 'u1'): AuthContext => ({
-  token: 't',
-  userId,
-  userName: userId,
-  userDomainId: 'default',
-  userDomainName: 'Default',
-  scope: { type: 'project', projectId, projectName: projectId, domainId: 'default', domainName: 'Default' },
-  projectId,
-  roles: roles.map((name) => ({ id: name, name })),
-  roleNames: new Set(roles),
-  methods: ['password'],
-  auditIds: ['a'],
-  issuedAt: new Date(),
-  expiresAt: new Date(),
-  requestId: 'req-1',
-});
+const ctx = (roles: string[], projectId = 'p1', userId = 'u1') => authContext({ roles, projectId, userId });
 
 describe('identity policy', () => {
   it('lets only admins manage identity', () => {

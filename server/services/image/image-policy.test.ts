@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthContext } from '../../policy/auth-context';
+import { authContext } from '../../../tests/helpers/auth-context';
 import { allowed } from '../../policy/policy';
 
-const ctx = (roles: string[], projectId: string | null = 'p1'): AuthContext => ({
-  token: 't',
-  userId: 'u1',
-  userName: 'u1',
-  userDomainId: 'default',
-  userDomainName: 'Default',
-  scope: projectId
-    ? { type: 'project', projectId, projectName: projectId, domainId: 'default', domainName: 'Default' }
-    : { type: 'domain', domainId: 'default', domainName: 'Default' },
-  projectId,
-  roles: roles.map((name) => ({ id: name, name })),
-  roleNames: new Set(roles),
-  methods: ['password'],
-  auditIds: ['a'],
-  issuedAt: new Date(),
-  expiresAt: new Date(),
-  requestId: 'req-1',
-});
+const ctx = (roles: string[], projectId: string | null = 'p1') => authContext({ roles, projectId });
 
 describe('image policy', () => {
   it('lets only admins publish public images', () => {
