@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['server/**/*.test.ts', 'agents/**/*.test.ts', 'tests/**/*.test.ts', 'web/**/*.test.ts', 'web/**/*.test.tsx'],
+    include: ['server/**/*.test.ts', 'bench/**/*.test.ts', 'agents/**/*.test.ts', 'tests/**/*.test.ts', 'web/**/*.test.ts', 'web/**/*.test.tsx'],
     exclude: ['**/node_modules/**', 'web/.next/**'],
     env: { NODE_ENV: 'test' },
     setupFiles: ['./tests/setup/file-cleanup.ts', './tests/setup/quiet-logs.ts'],

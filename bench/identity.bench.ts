@@ -48,7 +48,7 @@ const HELP = `usage: npm run bench -- identity [options]
   --wait-idle <s>  before each run, wait up to this long for the rest of the machine to go quiet (shared machines)
   --repeat <n>     run each measurement n times and keep the best by req/s (default 1)
   --serve          only start the stack and print a token and a wrk command line; Ctrl-C stops it
-  --profile        CPU-profile the server during validation at c=32 (writes .bench/identity-validate.cpuprofile)
+  --profile        CPU-profile the server during the c=32 runs (writes .bench/identity-{issue,validate}.cpuprofile)
   --write          record the figures in docs/benchmarks.md (section "Identity")
   --timeout <s>    give up (cleaning up) after this long (default: enough for the planned runs; --serve: 3600)`;
 
@@ -166,14 +166,23 @@ export async function run(argv: string[] = []): Promise<void> {
     };
 
     if (only !== 'validate') {
+      const issue = {
+        method: 'POST' as const,
+        path: '/identity/v3/auth/tokens',
+        headers: { 'Content-Type': 'application/json' },
+        body: ctx.issueBody,
+        expectStatus: 201,
+      };
       for (const c of CONCURRENCY) {
-        await measure('issue a token (password, project-scoped)', c, {
-          method: 'POST',
-          path: '/identity/v3/auth/tokens',
-          headers: { 'Content-Type': 'application/json' },
-          body: ctx.issueBody,
-          expectStatus: 201,
-        });
+        if (c === 32 && o.profile) {
+          const file = path.resolve('.bench/identity-issue.cpuprofile');
+          const { summary } = await profiled(file, () =>
+            measure('issue a token (password, project-scoped)', c, issue, ctx.port, 'profiled'),
+          );
+          console.log(`\nCPU profile of the server (self time, top functions) → ${file}\n${summary}\n`);
+        } else {
+          await measure('issue a token (password, project-scoped)', c, issue);
+        }
       }
     }
     let profileSummary = '';
@@ -417,6 +426,9 @@ const perRequest = (row: Row) => {
   return !Number.isFinite(us) ? '–' : us >= 10_000 ? `${(us / 1000).toFixed(0)} ms` : `${us.toFixed(0)} µs`;
 };
 
+/** Small rates (token issue) with a decimal, large ones as whole numbers. */
+const fmtRate = (n: number) => (Number.isFinite(n) && n < 100 ? n.toFixed(1) : fmtInt(n));
+
 const fmtCores = (n: number) => (Number.isFinite(n) ? Math.max(0, n).toFixed(2) : '–');
 
 const label = (row: Row) => `${row.what}${row.note ? ` — ${row.note}` : ''}`;
@@ -424,7 +436,7 @@ const label = (row: Row) => `${row.what}${row.note ? ` — ${row.note}` : ''}`;
 function formatLine(row: Row): string {
   const { r } = row;
   const errs = r.errors ? `  errors ${r.errors} (${r.errorSamples.join('; ')})` : '';
-  return `${label(row).padEnd(62)} c=${String(row.concurrency).padEnd(3)} ${fmtInt(r.rps).padStart(7)} req/s  p50 ${fmtMs(r.p50).padStart(9)}  p99 ${fmtMs(r.p99).padStart(9)}  server CPU ${row.serverCpu.toFixed(2)} (${perRequest(row)}/req)  load-gen CPU ${fmtCores(r.cpu)}  rest of machine ${fmtCores(row.rest)}${errs}`;
+  return `${label(row).padEnd(62)} c=${String(row.concurrency).padEnd(3)} ${fmtRate(r.rps).padStart(7)} req/s  p50 ${fmtMs(r.p50).padStart(9)}  p99 ${fmtMs(r.p99).padStart(9)}  server CPU ${row.serverCpu.toFixed(2)} (${perRequest(row)}/req)  load-gen CPU ${fmtCores(r.cpu)}  rest of machine ${fmtCores(row.rest)}${errs}`;
 }
 
 function resultTable(rows: Row[]): string {
@@ -444,7 +456,7 @@ function resultTable(rows: Row[]): string {
     rows.map((row) => [
       label(row),
       String(row.concurrency),
-      fmtInt(row.r.rps),
+      fmtRate(row.r.rps),
       fmtMs(row.r.p50),
       fmtMs(row.r.p99),
       row.r.errors ? `${row.r.errors} of ${row.r.completed}` : '0',

@@ -35,7 +35,7 @@ export const DEFAULT_DRAIN_MS = 60_000;
 
 export type LoadResult = {
   id: number;
-  /** Requests that completed (any status) inside the measured window. */
+  /** Requests that ended inside the measured window: answered (any status) or failed (connection errors). */
   completed: number;
   errors: number;
   /** A few distinct error descriptions, for the report. */
@@ -210,6 +210,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
   const noteError = (t: number, e: unknown) => {
     if (t < windowStart || t > windowEnd) return;
+    completed += 1;
     errors += 1;
     if (errorSamples.size < 5) errorSamples.add((e as Error).message ?? String(e));
   };
