@@ -11,6 +11,8 @@ import { createBus } from './rpc/create-bus';
 import { bootstrapIdentity } from './services/identity/bootstrap';
 import { createIdentity } from './services/identity/identity.module';
 import { createImages } from './services/image/image.module';
+import { QuotaService } from './quota/quota.service';
+import { createCompute } from './services/compute/compute.module';
 
 export type ControlPlane = {
   url: string;
@@ -52,10 +54,13 @@ export async function startControlPlane(opts: {
   const pruneTimer = setInterval(() => void identity.prune().catch((err) => logger.warn({ err }, 'revocation prune failed')), 3600_000);
   pruneTimer.unref();
 
-  // the spine later services talk over: RabbitMQ when AMQP_URL is set, else in-process
+  // the spine the control plane and the agents talk over: RabbitMQ when AMQP_URL is set, else in-process
   const bus = createBus({ amqpUrl: config.AMQP_URL, prefix: config.BUS_PREFIX });
+  const quotas = new QuotaService(db);
+  const compute = createCompute({ db, config, bus, quotas, images });
+  await identity.catalog.register({ type: 'compute', name: 'nova', path: '/compute/v2.1', description: 'Compute service' });
 
-  const app = await createHttpServer({ identity, images, publicUrl: config.publicUrl });
+  const app = await createHttpServer({ identity, images, compute, publicUrl: config.publicUrl });
   const realtime = attachRealtime(app, { tokens: identity.tokens, publicUrl: config.publicUrl });
   const dashboard = opts.dashboard ?? config.DASHBOARD ?? (config.NODE_ENV === 'test' ? 'off' : 'prod');
   if (dashboard !== 'off') await mountDashboard(app, { dev: dashboard === 'dev', hostname: config.HOST, port: config.PORT });

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { openstackFrameworkErrors } from '../api/openstack/framework-errors';
+import { computeApi } from '../api/openstack/compute/compute-api';
 import { identityApi } from '../api/openstack/identity/identity-api';
 import { imageApi } from '../api/openstack/image/image-api';
+import type { Compute } from '../services/compute/compute.module';
 import type { Identity } from '../services/identity/identity.module';
 import type { Images } from '../services/image/image.module';
 import { trpcApi } from '../trpc/trpc-api';
 
-export type HttpDeps = { identity: Identity; images: Images; publicUrl: string };
+export type HttpDeps = { identity: Identity; images: Images; compute: Compute; publicUrl: string };
 
 /**
  * The one HTTP origin. This file only mounts: the OpenStack REST prefixes here, tRPC, socket.io and the
@@ -43,6 +45,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   });
   await app.register(identityApi, { prefix: '/identity', identity: deps.identity, publicUrl: deps.publicUrl });
   await app.register(imageApi, { prefix: '/image', identity: deps.identity, images: deps.images, publicUrl: deps.publicUrl });
+  await app.register(computeApi, { prefix: '/compute', identity: deps.identity, compute: deps.compute, publicUrl: deps.publicUrl });
   await app.register(trpcApi, { prefix: '/api/trpc', identity: deps.identity, publicUrl: deps.publicUrl });
   return app;
 }

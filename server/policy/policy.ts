@@ -1,5 +1,6 @@
 import { AppError } from '../lib/errors';
 import type { AuthContext } from './auth-context';
+import { computeRules } from './rules/compute';
 import { identityRules } from './rules/identity';
 import { imageRules } from './rules/image';
 
@@ -10,7 +11,7 @@ import { imageRules } from './rules/image';
 export type PolicyTarget = { userId?: string; projectId?: string; domainId?: string };
 export type PolicyRule = (ctx: AuthContext, target: PolicyTarget) => boolean;
 
-const rules: Record<string, PolicyRule> = { ...identityRules, ...imageRules };
+const rules: Record<string, PolicyRule> = { ...identityRules, ...imageRules, ...computeRules };
 
 export function allowed(ctx: AuthContext, action: string, target: PolicyTarget = {}): boolean {
   const rule = rules[action];
