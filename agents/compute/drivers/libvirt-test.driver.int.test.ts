@@ -1,0 +1,85 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { onFileEnd } from '../../../tests/helpers/file-cleanup';
+import { describeHypervisorContract } from '../driver.contract';
+import { type DomainSpec, POWER_STATE } from '../driver';
+import { LibvirtDriver, type LibvirtTestOptions } from './libvirt.driver';
+
+// test:///<file> is libvirt's test hypervisor inside the client library: no libvirtd and no qemu needed
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cumulo-libvirt-test-'));
+onFileEnd(() => fs.rmSync(root, { recursive: true, force: true }));
+// the test hypervisor never reads boot files, but the driver checks they exist, as it does for real guests
+const kernelPath = path.join(root, 'vmlinuz');
+fs.writeFileSync(kernelPath, '');
+
+const hostOpts = (hostName: string, over: Partial<LibvirtTestOptions> = {}): LibvirtTestOptions => ({
+  uri: 'test',
+  hostName,
+  vcpus: 8,
+  memoryMb: 16_384,
+  diskGb: 200,
+  stateDir: path.join(root, hostName),
+  ...over,
+});
+
+function testHost(hostName: string, over: Partial<LibvirtTestOptions> = {}): LibvirtDriver {
+  const driver = new LibvirtDriver(hostOpts(hostName, over));
+  onFileEnd(() => driver.close());
+  return driver;
+}
+
+describeHypervisorContract('libvirt-test', () => testHost('contract'), {
+  boot: { kind: 'kernel', kernelPath, cmdline: 'console=ttyS0' },
+  instanceDir: (id) => path.join(root, 'contract', 'instances', id),
+  hypervisorType: 'test',
+  inspect: (driver, id) => (driver as LibvirtDriver).domainResources(id),
+  consoleAfterSpawn: (id) => new RegExp(`^Cumulo test hypervisor: ${id} booted on contract$`, 'm'),
+});
+
+const spec = (over: Partial<DomainSpec> = {}): DomainSpec => ({
+  instanceId: crypto.randomUUID(),
+  displayName: 'sim',
+  vcpus: 1,
+  memoryMb: 512,
+  rootGb: 1,
+  ephemeralGb: 0,
+  swapMb: 0,
+  boot: { kind: 'kernel', kernelPath, cmdline: 'console=ttyS0' },
+  ...over,
+});
+
+describe('libvirt test hypervisor as simulated hosts', () => {
+  it('gives each host its own capacity and its own domains', async () => {
+    const a = testHost('sim-a', { vcpus: 4, memoryMb: 8192, diskGb: 50 });
+    const b = testHost('sim-b', { vcpus: 32, memoryMb: 131_072, diskGb: 2000 });
+    expect(await a.hostResources()).toEqual({
+      vcpus: 4,
+      memoryMb: 8192,
+      diskGb: 50,
+      hypervisorType: 'test',
+      hypervisorVersion: 2,
+    });
+    expect(await b.hostResources()).toMatchObject({ vcpus: 32, memoryMb: 131_072, diskGb: 2000 });
+    const onA = spec();
+    await a.spawn(onA);
+    expect((await a.listDomains()).map((d) => d.instanceId)).toEqual([onA.instanceId]);
+    expect(await b.listDomains()).toEqual([]);
+    expect(await b.powerState(onA.instanceId)).toBe(POWER_STATE.NOSTATE);
+  });
+
+  it('runs 20 hosts with 10 instances each quickly, in one process', async () => {
+    const hosts = Array.from({ length: 20 }, (_, i) => testHost(`bulk-${i}`));
+    const started = Date.now();
+    await Promise.all(hosts.map((h) => h.init()));
+    await Promise.all(hosts.map(async (h) => Promise.all(Array.from({ length: 10 }, () => h.spawn(spec())))));
+    const spawnMs = Date.now() - started;
+    const counts = await Promise.all(hosts.map(async (h) => (await h.listDomains()).length));
+    expect(counts).toEqual(hosts.map(() => 10));
+    await Promise.all(hosts.map(async (h) => Promise.all((await h.listDomains()).map((d) => h.destroy(d.instanceId)))));
+    console.log(`libvirt-test: 20 hosts × 10 instances spawned in ${spawnMs} ms`);
+    expect(spawnMs).toBeLessThan(10_000);
+  });
+});

@@ -1,0 +1,397 @@
+/**
+ * The compute agent's hypervisor driver on libvirt, for both hypervisors it runs on:
+ *   new LibvirtDriver({ instancesDir, accel: 'tcg' })                              qemu:///system, real guests
+ *   new LibvirtDriver({ uri: 'test', hostName, vcpus, memoryMb, diskGb, stateDir }) libvirt's test hypervisor
+ * The lifecycle below is shared; host-flavour.ts holds what differs (URI, domain type, disks).
+ *
+ * Suspend is libvirt save/restore into the instance's directory (`memory.save`) rather than managed save, which the
+ * binding lacks: the outcome is the same (memory on disk, domain shut off, the next start restores it), and the file
+ * goes with the directory on destroy. A shut-off domain with that file reports SUSPENDED.
+ */
+import fs from 'node:fs/promises';
+import {
+  type DomainInfo,
+  type DomainSpec,
+  type HostResources,
+  type HypervisorDriver,
+  POWER_STATE,
+  type PowerState,
+} from '../driver';
+import { buildDomainXml, type DomainFiles } from './libvirt/domain-xml';
+import type { HostFlavour } from './libvirt/host-flavour';
+import {
+  checkBootFiles,
+  exists,
+  instancePaths,
+  isInstanceId,
+  type InstancePaths,
+  readTail,
+  removeDir,
+} from './libvirt/instance-files';
+import { KeyedLock } from './libvirt/keyed-lock';
+import { type Domain, DomainState, LibvirtConnection } from './libvirt/libvirt-connection';
+import { type LibvirtQemuOptions, QemuHost } from './libvirt/qemu-host';
+import { type LibvirtTestOptions, TestHost } from './libvirt/test-host';
+
+export type { LibvirtQemuOptions, LibvirtTestOptions };
+
+export type LibvirtDriverOptions = (LibvirtQemuOptions | LibvirtTestOptions) & {
+  /** How long a clean power-off or soft reboot waits for the guest to act on ACPI (default 60 s, as Nova). */
+  cleanShutdownTimeoutMs?: number;
+  /** How long starting a domain may take to reach running (default 30 s). */
+  startTimeoutMs?: number;
+};
+
+/** virDomainState → power state, as nova/virt/libvirt/guest.py maps it. */
+const POWER_OF: Record<DomainState, PowerState> = {
+  [DomainState.NOSTATE]: POWER_STATE.NOSTATE,
+  [DomainState.RUNNING]: POWER_STATE.RUNNING,
+  [DomainState.BLOCKED]: POWER_STATE.RUNNING,
+  [DomainState.PAUSED]: POWER_STATE.PAUSED,
+  [DomainState.SHUTDOWN]: POWER_STATE.SHUTDOWN,
+  [DomainState.SHUTOFF]: POWER_STATE.SHUTDOWN,
+  [DomainState.CRASHED]: POWER_STATE.CRASHED,
+  [DomainState.PMSUSPENDED]: POWER_STATE.SUSPENDED,
+};
+const LABEL = Object.fromEntries(Object.entries(POWER_STATE).map(([k, v]) => [v, k.toLowerCase()]));
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Found = { conn: LibvirtConnection; dom: Domain; paths: InstancePaths };
+
+export class LibvirtDriver implements HypervisorDriver {
+  readonly name: string;
+  private readonly host: HostFlavour;
+  private readonly cleanShutdownTimeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private readonly locks = new KeyedLock();
+  private conn?: Promise<LibvirtConnection>;
+
+  constructor(opts: LibvirtDriverOptions) {
+    this.host = isTestHost(opts) ? new TestHost(opts) : new QemuHost(opts as LibvirtQemuOptions);
+    this.name = this.host.name;
+    this.cleanShutdownTimeoutMs = opts.cleanShutdownTimeoutMs ?? 60_000;
+    this.startTimeoutMs = opts.startTimeoutMs ?? 30_000;
+  }
+
+  async init(): Promise<void> {
+    await this.connection();
+  }
+
+  async hostResources(): Promise<HostResources> {
+    const conn = await this.connection();
+    const [node, diskGb, hypervisorVersion] = await Promise.all([
+      conn.nodeInfo(),
+      this.host.diskGb(),
+      this.host.hypervisorVersion(),
+    ]);
+    return {
+      vcpus: node.cpus,
+      memoryMb: node.memoryMb,
+      diskGb,
+      hypervisorType: this.host.hypervisorType,
+      hypervisorVersion,
+    };
+  }
+
+  spawn(spec: DomainSpec): Promise<void> {
+    return this.locks.run(spec.instanceId, async () => {
+      const conn = await this.connection();
+      const paths = instancePaths(this.host.instancesDir, spec.instanceId);
+      const existing = await conn.lookup(spec.instanceId);
+      // a redelivered spawn: the domain is there, see that it runs
+      if (existing) return this.ensureRunning({ conn, dom: existing, paths }, spec);
+      let dom: Domain | null = null;
+      try {
+        await checkBootFiles(spec.boot);
+        await removeDir(paths.dir); // what a spawn cut short by an agent crash left
+        await fs.mkdir(paths.dir, { recursive: true });
+        const files = domainFiles(spec, paths);
+        await this.createDisks(spec, files);
+        dom = await conn.define(buildDomainXml(spec, this.host.domainType, files));
+        await this.startAndWait({ conn, dom, paths }, spec);
+      } catch (e) {
+        await this.discard(conn, dom, paths);
+        throw new Error(`spawning instance ${spec.instanceId} failed: ${messageOf(e)}`, { cause: e });
+      }
+    });
+  }
+
+  destroy(instanceId: string): Promise<void> {
+    return this.locks.run(instanceId, async () => {
+      const conn = await this.connection();
+      const paths = instancePaths(this.host.instancesDir, instanceId);
+      await this.discard(conn, await conn.lookup(instanceId), paths);
+    });
+  }
+
+  resize(spec: DomainSpec): Promise<void> {
+    return this.locks.run(spec.instanceId, async () => {
+      const found = await this.find(spec.instanceId, 'resize');
+      const status = await found.conn.status(found.dom);
+      const files = domainFiles(spec, found.paths);
+      const unchanged =
+        status?.state === DomainState.RUNNING &&
+        status.vcpus === spec.vcpus &&
+        status.memoryMb === spec.memoryMb &&
+        !(files.rootDisk && (await this.host.isSmallerThan(files.rootDisk, spec.rootGb)));
+      if (unchanged) return;
+      await this.stop(found, true, this.cleanShutdownTimeoutMs);
+      // the saved memory of a suspended guest no longer fits the new flavor
+      await fs.rm(found.paths.memorySave, { force: true });
+      await this.growOrCreateDisks(spec, files);
+      found.dom = await found.conn.define(buildDomainXml(spec, this.host.domainType, files));
+      await this.startAndWait(found, spec);
+    });
+  }
+
+  rebuild(spec: DomainSpec): Promise<void> {
+    return this.locks.run(spec.instanceId, async () => {
+      const found = await this.find(spec.instanceId, 'rebuild');
+      await checkBootFiles(spec.boot);
+      await this.stop(found, true, this.cleanShutdownTimeoutMs);
+      await fs.rm(found.paths.memorySave, { force: true });
+      await fs.rm(found.paths.rootDisk, { force: true });
+      const files = domainFiles(spec, found.paths);
+      if (files.rootDisk) await this.host.createRootDisk(spec, files.rootDisk);
+      found.dom = await found.conn.define(buildDomainXml(spec, this.host.domainType, files));
+      await this.startAndWait(found, spec);
+    });
+  }
+
+  powerOn(instanceId: string): Promise<void> {
+    return this.locks.run(instanceId, async () => {
+      const found = await this.find(instanceId, 'power on');
+      await this.ensureRunning(found, { instanceId });
+    });
+  }
+
+  powerOff(instanceId: string, opts: { clean?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    return this.locks.run(instanceId, async () => {
+      const found = await this.find(instanceId, 'power off');
+      await this.stop(found, opts.clean ?? true, opts.timeoutMs ?? this.cleanShutdownTimeoutMs);
+    });
+  }
+
+  reboot(instanceId: string, hard: boolean): Promise<void> {
+    return this.locks.run(instanceId, async () => {
+      const found = await this.find(instanceId, 'reboot');
+      const state = await this.stateOf(found);
+      // soft, as Nova does it: ACPI shutdown and a fresh start, so the new boot is a real one
+      if (!hard && state === POWER_STATE.RUNNING && (await this.shutdownCleanly(found, this.cleanShutdownTimeoutMs))) {
+        return this.startAndWait(found, { instanceId });
+      }
+      await found.conn.destroy(found.dom);
+      await fs.rm(found.paths.memorySave, { force: true }); // a hard reboot boots afresh, even a suspended guest
+      await this.startAndWait(found, { instanceId });
+    });
+  }
+
+  pause(instanceId: string): Promise<void> {
+    return this.transition(instanceId, 'pause', POWER_STATE.PAUSED, POWER_STATE.RUNNING, (f) => f.conn.pause(f.dom));
+  }
+
+  unpause(instanceId: string): Promise<void> {
+    return this.transition(instanceId, 'unpause', POWER_STATE.RUNNING, POWER_STATE.PAUSED, (f) =>
+      f.conn.unpause(f.dom),
+    );
+  }
+
+  suspend(instanceId: string): Promise<void> {
+    return this.transition(instanceId, 'suspend', POWER_STATE.SUSPENDED, POWER_STATE.RUNNING, async (f) => {
+      try {
+        await f.conn.save(f.dom, f.paths.memorySave);
+      } catch (e) {
+        await fs.rm(f.paths.memorySave, { force: true }); // a half-written image would be restored on the next start
+        throw e;
+      }
+    });
+  }
+
+  resume(instanceId: string): Promise<void> {
+    return this.transition(instanceId, 'resume', POWER_STATE.RUNNING, POWER_STATE.SUSPENDED, (f) =>
+      this.startAndWait(f, { instanceId }),
+    );
+  }
+
+  async powerState(instanceId: string): Promise<PowerState> {
+    const conn = await this.connection();
+    const dom = await conn.lookup(instanceId);
+    if (!dom) return POWER_STATE.NOSTATE;
+    return this.stateOf({ conn, dom, paths: instancePaths(this.host.instancesDir, instanceId) });
+  }
+
+  async listDomains(): Promise<DomainInfo[]> {
+    const conn = await this.connection();
+    const rows = (await conn.list()).filter((d) => isInstanceId(d.name));
+    return Promise.all(
+      rows.map(async ({ name, state }) => ({
+        instanceId: name,
+        powerState: await this.withSavedMemory(
+          POWER_OF[state] ?? POWER_STATE.NOSTATE,
+          instancePaths(this.host.instancesDir, name).memorySave,
+        ),
+      })),
+    );
+  }
+
+  /** The domain's vcpus and memory as libvirt reports them (not in HypervisorDriver: for tests and diagnostics). */
+  async domainResources(instanceId: string): Promise<{ vcpus: number; memoryMb: number } | null> {
+    const conn = await this.connection();
+    const dom = await conn.lookup(instanceId);
+    const status = dom && (await conn.status(dom));
+    return status ? { vcpus: status.vcpus, memoryMb: status.memoryMb } : null;
+  }
+
+  async consoleLog(instanceId: string, maxBytes = 1024 * 1024): Promise<string> {
+    if (!isInstanceId(instanceId)) return '';
+    return readTail(instancePaths(this.host.instancesDir, instanceId).consoleLog, maxBytes);
+  }
+
+  async close(): Promise<void> {
+    const conn = this.conn;
+    this.conn = undefined;
+    if (conn) await (await conn.catch(() => null))?.close();
+  }
+
+  // --- shared steps ----------------------------------------------------------------------------------------------
+
+  private connection(): Promise<LibvirtConnection> {
+    this.conn ??= this.host
+      .prepare()
+      .then(() => LibvirtConnection.open(this.host.uri))
+      .catch((e: unknown) => {
+        this.conn = undefined; // the next call tries again (libvirtd may have come up meanwhile)
+        throw e;
+      });
+    return this.conn;
+  }
+
+  private async find(instanceId: string, action: string): Promise<Found> {
+    const conn = await this.connection();
+    const paths = instancePaths(this.host.instancesDir, instanceId);
+    const dom = await conn.lookup(instanceId);
+    if (!dom) throw new Error(`cannot ${action} instance ${instanceId}: no domain on this host`);
+    return { conn, dom, paths };
+  }
+
+  private async stateOf(f: Found): Promise<PowerState> {
+    const status = await f.conn.status(f.dom);
+    if (!status) return POWER_STATE.NOSTATE;
+    return this.withSavedMemory(POWER_OF[status.state] ?? POWER_STATE.NOSTATE, f.paths.memorySave);
+  }
+
+  /** A shut-off domain whose memory image is kept is a suspended one. */
+  private async withSavedMemory(state: PowerState, memorySave: string): Promise<PowerState> {
+    if (state !== POWER_STATE.SHUTDOWN) return state;
+    return (await exists(memorySave)) ? POWER_STATE.SUSPENDED : state;
+  }
+
+  /** Runs `act` when the domain is in `from`; nothing when it already is in `to`; rejects otherwise. */
+  private transition(
+    instanceId: string,
+    action: string,
+    to: PowerState,
+    from: PowerState,
+    act: (f: Found) => Promise<void>,
+  ): Promise<void> {
+    return this.locks.run(instanceId, async () => {
+      const found = await this.find(instanceId, action);
+      const state = await this.stateOf(found);
+      if (state === to) return;
+      if (state !== from) throw new Error(`cannot ${action} instance ${instanceId} while it is ${LABEL[state]}`);
+      await act(found);
+    });
+  }
+
+  private async ensureRunning(f: Found, spec: { instanceId: string }): Promise<void> {
+    const state = await this.stateOf(f);
+    if (state === POWER_STATE.RUNNING || state === POWER_STATE.PAUSED) return;
+    if (state === POWER_STATE.CRASHED) await f.conn.destroy(f.dom);
+    await this.startAndWait(f, spec);
+  }
+
+  /** Starts the domain, from its saved memory when it was suspended, and waits until it runs. */
+  private async startAndWait(f: Found, spec: { instanceId: string }): Promise<void> {
+    const resuming = await exists(f.paths.memorySave);
+    if (resuming) {
+      await f.conn.restore(f.paths.memorySave);
+      await fs.rm(f.paths.memorySave, { force: true });
+    } else {
+      await f.conn.start(f.dom);
+    }
+    // a guest saved while paused comes back paused
+    const ok = [POWER_STATE.RUNNING, ...(resuming ? [POWER_STATE.PAUSED] : [])];
+    if (!(await this.settle(f, ok, this.startTimeoutMs))) {
+      throw new Error(`domain did not reach running within ${this.startTimeoutMs / 1000} s`);
+    }
+    await this.host.started(spec, f.paths.consoleLog, resuming ? 'resumed' : 'booted');
+  }
+
+  /** Off, cleanly (ACPI, up to `timeoutMs`) when asked and possible, else hard. Off already: nothing. */
+  private async stop(f: Found, clean: boolean, timeoutMs: number): Promise<void> {
+    const state = await this.stateOf(f);
+    if (state === POWER_STATE.SHUTDOWN || state === POWER_STATE.SUSPENDED || state === POWER_STATE.NOSTATE) return;
+    if (clean && state === POWER_STATE.RUNNING && (await this.shutdownCleanly(f, timeoutMs))) return;
+    await f.conn.destroy(f.dom);
+  }
+
+  private async shutdownCleanly(f: Found, timeoutMs: number): Promise<boolean> {
+    await f.conn.shutdown(f.dom);
+    return this.settle(f, [POWER_STATE.SHUTDOWN], timeoutMs);
+  }
+
+  /** Polls until the domain is in one of `states`; false after `timeoutMs`. */
+  private async settle(f: Found, states: PowerState[], timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
+      if (states.includes(await this.stateOf(f))) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(delay);
+    }
+  }
+
+  private async createDisks(spec: DomainSpec, files: DomainFiles): Promise<void> {
+    if (files.rootDisk) await this.host.createRootDisk(spec, files.rootDisk);
+    if (files.ephemeralDisk) await this.host.createBlankDisk(files.ephemeralDisk, spec.ephemeralGb * 1024);
+    // swap is left unformatted: the guest's first boot runs mkswap, as cloud-init does for Nova's swap disk
+    if (files.swapDisk) await this.host.createBlankDisk(files.swapDisk, spec.swapMb);
+  }
+
+  /** For resize: grow what exists (never shrink), create what the new flavor adds. */
+  private async growOrCreateDisks(spec: DomainSpec, files: DomainFiles): Promise<void> {
+    const grow = async (file: string | undefined, sizeGb: number, create: () => Promise<void>) => {
+      if (!file) return;
+      if (await exists(file)) await this.host.growDisk(file, sizeGb);
+      else await create();
+    };
+    await grow(files.rootDisk, spec.rootGb, () => this.host.createRootDisk(spec, files.rootDisk!));
+    await grow(files.ephemeralDisk, spec.ephemeralGb, () =>
+      this.host.createBlankDisk(files.ephemeralDisk!, spec.ephemeralGb * 1024),
+    );
+    if (files.swapDisk && !(await exists(files.swapDisk))) await this.host.createBlankDisk(files.swapDisk, spec.swapMb);
+  }
+
+  /** Hard stop, undefine, remove the instance directory: what destroy and a failed spawn leave is nothing. */
+  private async discard(conn: LibvirtConnection, dom: Domain | null, paths: InstancePaths): Promise<void> {
+    if (dom) {
+      await conn.destroy(dom);
+      await conn.undefine(dom);
+    }
+    await removeDir(paths.dir);
+  }
+}
+
+const isTestHost = (opts: LibvirtQemuOptions | LibvirtTestOptions): opts is LibvirtTestOptions => opts.uri === 'test';
+
+/** Which disks the spec's domain has, at their places in the instance directory. */
+function domainFiles(spec: DomainSpec, paths: InstancePaths): DomainFiles {
+  return {
+    // a kernel boot with root_gb 0 gets no root disk; an image boot always has one
+    rootDisk: spec.boot.kind === 'disk' || spec.rootGb > 0 ? paths.rootDisk : undefined,
+    ephemeralDisk: spec.ephemeralGb > 0 ? paths.ephemeralDisk : undefined,
+    swapDisk: spec.swapMb > 0 ? paths.swapDisk : undefined,
+    consoleLog: paths.consoleLog,
+  };
+}
