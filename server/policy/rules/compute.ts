@@ -102,4 +102,8 @@ export const computeRules: Record<string, PolicyRule> = {
   'os_compute_api:os-services:delete': admin,
   'os_compute_api:os-quota-sets:update': admin,
   'os_compute_api:os-quota-sets:delete': admin,
+  'os_compute_api:os-hypervisors:uptime': admin,
+  'os_compute_api:limits:other_project': admin,
+  'os_compute_api:os-quota-class-sets:show': admin,
+  'os_compute_api:os-quota-class-sets:update': admin,
 };

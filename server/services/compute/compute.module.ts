@@ -1,4 +1,7 @@
 import type { ComputeDeps } from './compute-deps';
+import { ComputeQuotasService } from './compute-quotas.service';
+import { HostsService } from './hosts.service';
+import { HypervisorsService } from './hypervisors.service';
 import './compute-quotas';
 
 export type Compute = ReturnType<typeof createCompute>;
@@ -7,5 +10,8 @@ export type Compute = ReturnType<typeof createCompute>;
 export function createCompute(deps: ComputeDeps) {
   return {
     deps,
+    hosts: new HostsService(deps),
+    hypervisors: new HypervisorsService(deps),
+    computeQuotas: new ComputeQuotasService(deps),
   };
 }
