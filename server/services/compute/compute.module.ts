@@ -3,6 +3,8 @@ import { ComputeQuotasService } from './compute-quotas.service';
 import { HostsService } from './hosts.service';
 import { HypervisorsService } from './hypervisors.service';
 import './compute-quotas';
+import { FlavorsService } from './flavors.service';
+import { KeyPairsService } from './keypairs.service';
 
 export type Compute = ReturnType<typeof createCompute>;
 
@@ -10,6 +12,8 @@ export type Compute = ReturnType<typeof createCompute>;
 export function createCompute(deps: ComputeDeps) {
   return {
     deps,
+    flavors: new FlavorsService(deps),
+    keypairs: new KeyPairsService(deps),
     hosts: new HostsService(deps),
     hypervisors: new HypervisorsService(deps),
     computeQuotas: new ComputeQuotasService(deps),

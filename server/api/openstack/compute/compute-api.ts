@@ -1,6 +1,75 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Compute } from '../../../services/compute/compute.module';
 import type { Identity } from '../../../services/identity/identity.module';
+import { requireToken } from '../request-auth';
+import { refuseNulCharacters } from '../validate';
+import { MAX_VERSION, MIN_VERSION, requestedVersion, versionHeaders } from './microversion';
+import { novaErrorHandler, novaNotFound } from './nova-faults';
+import { flavorRoutes } from './v2.1/flavors.routes';
+import { hostRoutes } from './v2.1/hosts.routes';
+import { keypairRoutes } from './v2.1/keypairs.routes';
+import { quotaRoutes } from './v2.1/quotas.routes';
+import { serverRoutes } from './v2.1/servers.routes';
 
-/** The compute API, registered under the /compute prefix (being written: version discovery, faults, v2.1 routes). */
-export async function computeApi(_app: FastifyInstance, _opts: { identity: Identity; compute: Compute; publicUrl: string }) {}
+const DESCRIBED_BY = { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' };
+
+/** Nova's two API versions: the legacy v2.0 (listed, as Nova lists it) and v2.1 with microversions. */
+function versions(root: string) {
+  return [
+    {
+      id: 'v2.0',
+      status: 'SUPPORTED',
+      version: '',
+      min_version: '',
+      updated: '2011-01-21T11:33:21Z',
+      links: [{ rel: 'self', href: `${root}/v2/` }],
+    },
+    {
+      id: 'v2.1',
+      status: 'CURRENT',
+      version: MAX_VERSION,
+      min_version: MIN_VERSION,
+      updated: '2013-07-23T11:33:21Z',
+      links: [{ rel: 'self', href: `${root}/v2.1/` }],
+    },
+  ];
+}
+
+function v21Document(root: string) {
+  return {
+    version: {
+      ...versions(root)[1],
+      links: [{ rel: 'self', href: `${root}/v2.1/` }, DESCRIBED_BY],
+      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }],
+    },
+  };
+}
+
+/** Reads the requested microversion onto the request and names it in the answer's headers (errors included). */
+async function negotiateVersion(req: FastifyRequest, reply: FastifyReply) {
+  req.microversion = requestedVersion(req.headers);
+  reply.headers(versionHeaders(req.microversion));
+}
+
+/** The compute API, registered under the /compute prefix: version discovery and Nova v2.1 at /compute/v2.1. */
+export async function computeApi(app: FastifyInstance, opts: { identity: Identity; compute: Compute; publicUrl: string }) {
+  const root = `${opts.publicUrl}/compute`;
+  app.setErrorHandler(novaErrorHandler);
+  app.setNotFoundHandler(novaNotFound);
+  // Nova answers its unversioned root with 200 (not Glance's 300)
+  app.get('/', { config: { public: true } }, async () => ({ versions: versions(root) }));
+  await app.register(
+    async (v21) => {
+      v21.addHook('onRequest', requireToken(opts.identity.tokens));
+      v21.addHook('onRequest', negotiateVersion);
+      v21.addHook('preHandler', refuseNulCharacters);
+      v21.get('/', { config: { public: true } }, async () => v21Document(root));
+      flavorRoutes(v21, opts.compute);
+      keypairRoutes(v21, opts.compute);
+      serverRoutes(v21, opts.compute);
+      hostRoutes(v21, opts.compute);
+      quotaRoutes(v21, opts.compute);
+    },
+    { prefix: '/v2.1' },
+  );
+}

@@ -1,0 +1,135 @@
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
+
+/**
+ * OpenSSH public keys as users paste them (`ssh-ed25519 AAAAC3… me@laptop`): parsing, validation and the fingerprint
+ * Nova shows (MD5 of the decoded key blob as colon-separated hex), plus RSA key pairs generated for users who bring
+ * none. Pure: no I/O.
+ */
+
+export const SSH_KEY_TYPES = [
+  'ssh-rsa',
+  'ssh-dss',
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+] as const;
+export type TSshKeyType = (typeof SSH_KEY_TYPES)[number];
+
+export type TSshPublicKey = { type: TSshKeyType; blob: Buffer; comment: string };
+
+/** Thrown for a key that does not parse; the message says why, for the caller's 400. */
+export class InvalidKey extends Error {
+  override readonly name = 'InvalidKey';
+}
+
+/** Reads the SSH wire format: uint32 length-prefixed strings, one after another. */
+class WireReader {
+  private at = 0;
+  constructor(private readonly buf: Buffer) {}
+
+  string(): Buffer {
+    if (this.at + 4 > this.buf.length) throw new InvalidKey('the key data ends early');
+    const len = this.buf.readUInt32BE(this.at);
+    const start = this.at + 4;
+    if (start + len > this.buf.length) throw new InvalidKey('the key data ends early');
+    this.at = start + len;
+    return this.buf.subarray(start, this.at);
+  }
+
+  /** A positive multiple-precision integer. */
+  mpint(): Buffer {
+    const n = this.string();
+    if (!n.length || n[0]! & 0x80) throw new InvalidKey('the key holds an invalid number');
+    return n;
+  }
+
+  end() {
+    if (this.at !== this.buf.length) throw new InvalidKey('the key data has trailing bytes');
+  }
+}
+
+const CURVES: Record<string, { name: string; pointBytes: number }> = {
+  'ecdsa-sha2-nistp256': { name: 'nistp256', pointBytes: 65 },
+  'ecdsa-sha2-nistp384': { name: 'nistp384', pointBytes: 97 },
+  'ecdsa-sha2-nistp521': { name: 'nistp521', pointBytes: 133 },
+};
+
+/** Checks that the blob really is a key of its declared type (right fields, sizes and curve). */
+function checkBlob(type: TSshKeyType, blob: Buffer) {
+  const r = new WireReader(blob);
+  if (r.string().toString('latin1') !== type) throw new InvalidKey('the key data names another key type');
+  if (type === 'ssh-rsa') {
+    r.mpint();
+    const n = r.mpint();
+    if (n.length * 8 < 1024) throw new InvalidKey('RSA keys must be at least 1024 bits');
+  } else if (type === 'ssh-dss') {
+    for (let i = 0; i < 4; i++) r.mpint();
+  } else if (type === 'ssh-ed25519') {
+    if (r.string().length !== 32) throw new InvalidKey('an Ed25519 key is 32 bytes');
+  } else {
+    const curve = CURVES[type]!;
+    if (r.string().toString('latin1') !== curve.name) throw new InvalidKey('the key names another curve');
+    const point = r.string();
+    if (point.length !== curve.pointBytes || point[0] !== 0x04) throw new InvalidKey('the key is not a point on its curve');
+  }
+  r.end();
+}
+
+/** Parses one OpenSSH public key line: `<type> <base64> [comment]`. */
+export function parsePublicKey(text: string): TSshPublicKey {
+  const line = text.trim();
+  if (line.includes('\n')) throw new InvalidKey('expected a single public key line');
+  const [type, data, ...comment] = line.split(/[ \t]+/);
+  if (!type || !data) throw new InvalidKey('expected "<type> <base64 key> [comment]"');
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) throw new InvalidKey(`unsupported key type ${type}`);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data) || data.length % 4 !== 0) throw new InvalidKey('the key data is not base64');
+  const blob = Buffer.from(data, 'base64');
+  checkBlob(type as TSshKeyType, blob);
+  return { type: type as TSshKeyType, blob, comment: comment.join(' ') };
+}
+
+const colonHex = (digest: Buffer) => digest.toString('hex').replace(/(..)(?!$)/g, '$1:');
+
+/** Nova's fingerprint of an SSH key: MD5 of the key blob, `aa:bb:…`. */
+export const sshFingerprint = (key: TSshPublicKey) => colonHex(createHash('md5').update(key.blob).digest());
+
+/** Nova's fingerprint of an x509 key pair: SHA-1 of the certificate's DER, `aa:bb:…`; throws InvalidKey. */
+export function x509Fingerprint(pem: string): string {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch (e) {
+    throw new InvalidKey(`not a PEM certificate (${(e as Error).message})`);
+  }
+  return colonHex(createHash('sha1').update(cert.raw).digest());
+}
+
+function wireString(b: Buffer) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(b.length);
+  return Buffer.concat([len, b]);
+}
+
+/** A JWK's unsigned big-endian number as an SSH mpint (a leading zero when the top bit is set). */
+function mpint(base64url: string) {
+  let n = Buffer.from(base64url, 'base64url');
+  while (n.length > 1 && n[0] === 0 && !(n[1]! & 0x80)) n = n.subarray(1);
+  return wireString(n[0]! & 0x80 ? Buffer.concat([Buffer.of(0), n]) : n);
+}
+
+/** The OpenSSH line of an RSA public key given as a JWK's n and e. */
+export function rsaPublicLine(jwk: { n: string; e: string }, comment: string): string {
+  const blob = Buffer.concat([wireString(Buffer.from('ssh-rsa')), mpint(jwk.e), mpint(jwk.n)]);
+  return `ssh-rsa ${blob.toString('base64')} ${comment}`.trimEnd();
+}
+
+/** A new RSA 2048 key pair: the private key as PEM (PKCS#1, as Nova hands it out) and the OpenSSH public line. */
+export function generateRsaKeyPair(comment = 'Generated-by-Nova'): { privateKey: string; publicKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
+  return {
+    privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    publicKey: rsaPublicLine(jwk, comment),
+  };
+}
