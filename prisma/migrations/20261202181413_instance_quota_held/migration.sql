@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Instance" ADD COLUMN     "quotaHeld" BOOLEAN NOT NULL DEFAULT true;
+
