@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { onFileEnd } from '../../tests/helpers/file-cleanup';
 import { type BootSource, type DomainSpec, type HypervisorDriver, POWER_STATE } from './driver';
 
@@ -40,7 +40,14 @@ export function describeHypervisorContract(
       onFileEnd(() => driver.close());
     });
 
-    /** A spec for a new instance, destroyed at file end whatever the test did with it. */
+    // each test's instances go when it ends (real guests left running would slow the next tests down); the file-end
+    // cleanup catches those a failed afterEach left
+    const created: string[] = [];
+    afterEach(async () => {
+      await Promise.all(created.splice(0).map((id) => driver.destroy(id)));
+    }, timeout);
+
+    /** A spec for a new instance, destroyed when the test ends whatever the test did with it. */
     function newSpec(over: Partial<DomainSpec> = {}): DomainSpec {
       const spec: DomainSpec = {
         instanceId: crypto.randomUUID(),
@@ -53,6 +60,7 @@ export function describeHypervisorContract(
         boot: opts.boot,
         ...over,
       };
+      created.push(spec.instanceId);
       onFileEnd(() => driver.destroy(spec.instanceId));
       return spec;
     }
