@@ -17,7 +17,7 @@ import {
   POWER_STATE,
   type PowerState,
 } from '../driver';
-import { buildDomainXml, type DomainFiles } from './libvirt/domain-xml';
+import { buildDomainXml } from './libvirt/domain-xml';
 import type { HostFlavour } from './libvirt/host-flavour';
 import {
   checkBootFiles,
@@ -28,8 +28,10 @@ import {
   readTail,
   removeDir,
 } from './libvirt/instance-files';
+import { createDisks, domainFiles, growOrCreateDisks } from './libvirt/instance-disks';
 import { KeyedLock } from './libvirt/keyed-lock';
 import { type Domain, DomainState, LibvirtConnection } from './libvirt/libvirt-connection';
+import { powerStateLabel, powerStateOf } from './libvirt/power-state';
 import { type LibvirtQemuOptions, QemuHost } from './libvirt/qemu-host';
 import { type LibvirtTestOptions, TestHost } from './libvirt/test-host';
 
@@ -41,19 +43,6 @@ export type LibvirtDriverOptions = (LibvirtQemuOptions | LibvirtTestOptions) & {
   /** How long starting a domain may take to reach running (default 30 s). */
   startTimeoutMs?: number;
 };
-
-/** virDomainState → power state, as nova/virt/libvirt/guest.py maps it. */
-const POWER_OF: Record<DomainState, PowerState> = {
-  [DomainState.NOSTATE]: POWER_STATE.NOSTATE,
-  [DomainState.RUNNING]: POWER_STATE.RUNNING,
-  [DomainState.BLOCKED]: POWER_STATE.RUNNING,
-  [DomainState.PAUSED]: POWER_STATE.PAUSED,
-  [DomainState.SHUTDOWN]: POWER_STATE.SHUTDOWN,
-  [DomainState.SHUTOFF]: POWER_STATE.SHUTDOWN,
-  [DomainState.CRASHED]: POWER_STATE.CRASHED,
-  [DomainState.PMSUSPENDED]: POWER_STATE.SUSPENDED,
-};
-const LABEL = Object.fromEntries(Object.entries(POWER_STATE).map(([k, v]) => [v, k.toLowerCase()]));
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,7 +97,7 @@ export class LibvirtDriver implements HypervisorDriver {
         await removeDir(paths.dir); // what a spawn cut short by an agent crash left
         await fs.mkdir(paths.dir, { recursive: true });
         const files = domainFiles(spec, paths);
-        await this.createDisks(spec, files);
+        await createDisks(this.host, spec, files);
         dom = await conn.define(buildDomainXml(spec, this.host.domainType, files));
         await this.startAndWait({ conn, dom, paths }, spec);
       } catch (e) {
@@ -140,7 +129,7 @@ export class LibvirtDriver implements HypervisorDriver {
       await this.stop(found, true, this.cleanShutdownTimeoutMs);
       // the saved memory of a suspended guest no longer fits the new flavor
       await fs.rm(found.paths.memorySave, { force: true });
-      await this.growOrCreateDisks(spec, files);
+      await growOrCreateDisks(this.host, spec, files);
       found.dom = await found.conn.define(buildDomainXml(spec, this.host.domainType, files));
       await this.startAndWait(found, spec);
     });
@@ -228,10 +217,7 @@ export class LibvirtDriver implements HypervisorDriver {
     return Promise.all(
       rows.map(async ({ name, state }) => ({
         instanceId: name,
-        powerState: await this.withSavedMemory(
-          POWER_OF[state] ?? POWER_STATE.NOSTATE,
-          instancePaths(this.host.instancesDir, name).memorySave,
-        ),
+        powerState: await powerStateOf(state, instancePaths(this.host.instancesDir, name).memorySave),
       })),
     );
   }
@@ -279,13 +265,7 @@ export class LibvirtDriver implements HypervisorDriver {
   private async stateOf(f: Found): Promise<PowerState> {
     const status = await f.conn.status(f.dom);
     if (!status) return POWER_STATE.NOSTATE;
-    return this.withSavedMemory(POWER_OF[status.state] ?? POWER_STATE.NOSTATE, f.paths.memorySave);
-  }
-
-  /** A shut-off domain whose memory image is kept is a suspended one. */
-  private async withSavedMemory(state: PowerState, memorySave: string): Promise<PowerState> {
-    if (state !== POWER_STATE.SHUTDOWN) return state;
-    return (await exists(memorySave)) ? POWER_STATE.SUSPENDED : state;
+    return powerStateOf(status.state, f.paths.memorySave);
   }
 
   /** Runs `act` when the domain is in `from`; nothing when it already is in `to`; rejects otherwise. */
@@ -300,7 +280,8 @@ export class LibvirtDriver implements HypervisorDriver {
       const found = await this.find(instanceId, action);
       const state = await this.stateOf(found);
       if (state === to) return;
-      if (state !== from) throw new Error(`cannot ${action} instance ${instanceId} while it is ${LABEL[state]}`);
+      if (state !== from)
+        throw new Error(`cannot ${action} instance ${instanceId} while it is ${powerStateLabel(state)}`);
       await act(found);
     });
   }
@@ -352,27 +333,6 @@ export class LibvirtDriver implements HypervisorDriver {
     }
   }
 
-  private async createDisks(spec: DomainSpec, files: DomainFiles): Promise<void> {
-    if (files.rootDisk) await this.host.createRootDisk(spec, files.rootDisk);
-    if (files.ephemeralDisk) await this.host.createBlankDisk(files.ephemeralDisk, spec.ephemeralGb * 1024);
-    // swap is left unformatted: the guest's first boot runs mkswap, as cloud-init does for Nova's swap disk
-    if (files.swapDisk) await this.host.createBlankDisk(files.swapDisk, spec.swapMb);
-  }
-
-  /** For resize: grow what exists (never shrink), create what the new flavor adds. */
-  private async growOrCreateDisks(spec: DomainSpec, files: DomainFiles): Promise<void> {
-    const grow = async (file: string | undefined, sizeGb: number, create: () => Promise<void>) => {
-      if (!file) return;
-      if (await exists(file)) await this.host.growDisk(file, sizeGb);
-      else await create();
-    };
-    await grow(files.rootDisk, spec.rootGb, () => this.host.createRootDisk(spec, files.rootDisk!));
-    await grow(files.ephemeralDisk, spec.ephemeralGb, () =>
-      this.host.createBlankDisk(files.ephemeralDisk!, spec.ephemeralGb * 1024),
-    );
-    if (files.swapDisk && !(await exists(files.swapDisk))) await this.host.createBlankDisk(files.swapDisk, spec.swapMb);
-  }
-
   /** Hard stop, undefine, remove the instance directory: what destroy and a failed spawn leave is nothing. */
   private async discard(conn: LibvirtConnection, dom: Domain | null, paths: InstancePaths): Promise<void> {
     if (dom) {
@@ -384,14 +344,3 @@ export class LibvirtDriver implements HypervisorDriver {
 }
 
 const isTestHost = (opts: LibvirtQemuOptions | LibvirtTestOptions): opts is LibvirtTestOptions => opts.uri === 'test';
-
-/** Which disks the spec's domain has, at their places in the instance directory. */
-function domainFiles(spec: DomainSpec, paths: InstancePaths): DomainFiles {
-  return {
-    // a kernel boot with root_gb 0 gets no root disk; an image boot always has one
-    rootDisk: spec.boot.kind === 'disk' || spec.rootGb > 0 ? paths.rootDisk : undefined,
-    ephemeralDisk: spec.ephemeralGb > 0 ? paths.ephemeralDisk : undefined,
-    swapDisk: spec.swapMb > 0 ? paths.swapDisk : undefined,
-    consoleLog: paths.consoleLog,
-  };
-}
