@@ -106,4 +106,5 @@ export const computeRules: Record<string, PolicyRule> = {
   'os_compute_api:limits:other_project': admin,
   'os_compute_api:os-quota-class-sets:show': admin,
   'os_compute_api:os-quota-class-sets:update': admin,
+  'os_compute_api:os-aggregates:index': admin,
 };

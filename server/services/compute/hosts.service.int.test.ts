@@ -5,7 +5,7 @@ import { testDatabase } from '../../../tests/helpers/db';
 import type { Db } from '../../db/client';
 import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import type { TComputeNodeReport } from './host.dto';
+import type { TComputeNode, TComputeNodeReport } from './host.dto';
 import { HostsService, isUp, SERVICE_DOWN_SECONDS } from './hosts.service';
 import { HypervisorsService } from './hypervisors.service';
 
@@ -122,8 +122,10 @@ describe('compute hosts', () => {
     now = new Date(now.getTime() + 120_000);
     const [stale] = await hosts.listServices(admin, { host: h });
     expect(stale?.up).toBe(false);
+    expect(await hosts.downHosts()).toContain(h);
     expect(await hosts.heartbeat(h)).toBe(true);
     expect((await hosts.listServices(admin, { host: h }))[0]).toMatchObject({ up: true, lastHeartbeatAt: now });
+    expect(await hosts.downHosts()).not.toContain(h);
     expect(await hosts.heartbeat(host())).toBe(false);
   });
 
@@ -189,7 +191,7 @@ describe('compute hosts', () => {
 
   it('shows hypervisors with claims, workload and servers, pages by marker and searches by name', async () => {
     const prefix = `hv${newId().slice(0, 6)}`;
-    const nodes = [];
+    const nodes: TComputeNode[] = [];
     for (const i of [1, 2, 3]) nodes.push(await hosts.recordReport(report(`${prefix}-${i}`)));
     await db.computeNode.update({ where: { host: nodes[0]!.host }, data: { vcpusUsed: 2, memoryMbUsed: 1024 } });
     const vm = await instanceOn(nodes[0]!.host, { taskState: 'spawning' });

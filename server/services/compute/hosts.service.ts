@@ -81,6 +81,13 @@ export class HostsService {
     return this.repo.byHost(host);
   }
 
+  /** Hosts whose service is down now (silent for SERVICE_DOWN_SECONDS, or forced down): the conductor's sweep. */
+  async downHosts(): Promise<string[]> {
+    return this.withState(await this.repo.list())
+      .filter((s) => !s.up)
+      .map((s) => s.host);
+  }
+
   // ── os-services ──
 
   /** Only nova-compute rows: there are no separate scheduler or conductor services to list (see COMPUTE_BINARY). */
@@ -158,6 +165,12 @@ export class HostsService {
     }
     // available zones first, as Nova lists them, each group by name
     return result.sort((a, b) => Number(b.available) - Number(a.available) || a.name.localeCompare(b.name));
+  }
+
+  /** Host aggregates are not modelled yet: none, for clients that list them beside a host (hypervisor show). */
+  async listAggregates(ctx: AuthContext): Promise<never[]> {
+    enforce(ctx, 'os_compute_api:os-aggregates:index');
+    return [];
   }
 
   // ── helpers ──
