@@ -297,8 +297,16 @@ export class LibvirtDriver implements HypervisorDriver {
   private async startAndWait(f: Found, spec: { instanceId: string }): Promise<void> {
     const resuming = await exists(f.paths.memorySave);
     if (resuming) {
-      await f.conn.restore(f.paths.memorySave);
-      await fs.rm(f.paths.memorySave, { force: true });
+      // moved aside first: an agent that dies between the restore and the removal must not restore this (by then
+      // stale) memory over a disk the guest has written since; dying before the restore only loses the memory
+      await fs.rename(f.paths.memorySave, f.paths.memoryRestoring);
+      try {
+        await f.conn.restore(f.paths.memoryRestoring);
+      } catch (e) {
+        await fs.rename(f.paths.memoryRestoring, f.paths.memorySave); // nothing ran from it: resume may be retried
+        throw e;
+      }
+      await fs.rm(f.paths.memoryRestoring, { force: true });
     } else {
       await f.conn.start(f.dom);
     }

@@ -14,6 +14,8 @@ export type InstancePaths = {
   consoleLog: string;
   /** The guest's memory while it is suspended (libvirt save/restore). */
   memorySave: string;
+  /** Where that image is while libvirt restores from it. */
+  memoryRestoring: string;
 };
 
 // instance ids become path components: a UUID keeps a message with a crafted id from reaching outside instancesDir
@@ -31,6 +33,7 @@ export function instancePaths(instancesDir: string, instanceId: string): Instanc
     swapDisk: path.join(dir, 'disk.swap'),
     consoleLog: path.join(dir, 'console.log'),
     memorySave: path.join(dir, 'memory.save'),
+    memoryRestoring: path.join(dir, 'memory.save.restoring'),
   };
 }
 
