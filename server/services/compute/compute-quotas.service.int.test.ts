@@ -33,7 +33,8 @@ describe('compute quotas', () => {
     const userId = newId();
     return { projectId, userId, ctx: authContext({ roles: ['member', 'reader'], projectId, userId }) };
   };
-  const reserve = (projectId: string, deltas: Record<string, number>) => db.$transaction((tx) => quotas.reserve(tx, projectId, deltas));
+  const reserve = (projectId: string, deltas: Record<string, number>) =>
+    db.$transaction((tx) => quotas.reserve(tx, projectId, deltas));
 
   it("shows Nova's defaults for a new project, compute resources only", async () => {
     const { projectId, ctx } = project();
@@ -52,7 +53,9 @@ describe('compute quotas', () => {
   it("counts reserved servers, the caller's key pairs and the project's server groups as in use", async () => {
     const { projectId, userId, ctx } = project();
     await reserve(projectId, { instances: 2, cores: 3, ram: 1024 });
-    await db.keyPair.create({ data: { id: newId(), userId, name: 'k1', publicKey: 'ssh-ed25519 AAAA', fingerprint: 'f' } });
+    await db.keyPair.create({
+      data: { id: newId(), userId, name: 'k1', publicKey: 'ssh-ed25519 AAAA', fingerprint: 'f' },
+    });
     await db.serverGroup.create({ data: { id: newId(), name: 'g', projectId, userId, policy: 'affinity' } });
     const detail = await svc.quotaDetail(ctx, projectId);
     expect(detail).toMatchObject({
@@ -85,7 +88,10 @@ describe('compute quotas', () => {
     const e = await rejection(svc.update(admin, projectId, { instances: 5, cores: 4 }));
     expect(e.message).toBe('Quota limit 4 for cores must be greater than or equal to already used and reserved 8.');
     expect((await svc.quotaSet(ctx, projectId)).instances).toBe(10);
-    expect(await svc.update(admin, projectId, { instances: 5, cores: 4 }, { force: true })).toMatchObject({ instances: 5, cores: 4 });
+    expect(await svc.update(admin, projectId, { instances: 5, cores: 4 }, { force: true })).toMatchObject({
+      instances: 5,
+      cores: 4,
+    });
     expect(await svc.update(admin, projectId, { cores: -1 })).toMatchObject({ cores: -1 });
     await svc.reset(admin, projectId);
     expect(await svc.quotaSet(ctx, projectId)).toMatchObject({ instances: 10, cores: 20 });

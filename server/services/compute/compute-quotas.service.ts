@@ -33,7 +33,8 @@ export class ComputeQuotasService {
     enforce(ctx, 'os_compute_api:limits', { projectId: ctx.projectId ?? undefined });
     if (tenantId !== undefined) enforce(ctx, 'os_compute_api:limits:other_project', { projectId: tenantId });
     const projectId = tenantId ?? ctx.projectId;
-    if (!projectId) throw new AppError('BadRequest', 'Limits belong to a project: use a project-scoped token or name tenant_id.');
+    if (!projectId)
+      throw new AppError('BadRequest', 'Limits belong to a project: use a project-scoped token or name tenant_id.');
     return this.usageOf(ctx, projectId);
   }
 
@@ -57,7 +58,12 @@ export class ComputeQuotasService {
    * Sets the project's own limits. Without `force`, a limit below what the project already uses is refused as Nova
    * does; with it the limit is set and only new reservations fail.
    */
-  async update(ctx: AuthContext, projectId: string, limits: Partial<TComputeLimits>, opts: { force?: boolean } = {}): Promise<TComputeLimits> {
+  async update(
+    ctx: AuthContext,
+    projectId: string,
+    limits: Partial<TComputeLimits>,
+    opts: { force?: boolean } = {},
+  ): Promise<TComputeLimits> {
     enforce(ctx, 'os_compute_api:os-quota-sets:update', { projectId });
     if (!opts.force) {
       const usage = await this.usageOf(ctx, projectId);
@@ -107,7 +113,10 @@ export class ComputeQuotasService {
       server_group_members: 0,
     };
     return Object.fromEntries(
-      COMPUTE_RESOURCES.map((r) => [r, { limit: usage[r]?.limit ?? UNLIMITED, inUse: counted[r] ?? usage[r]?.inUse ?? 0 }]),
+      COMPUTE_RESOURCES.map((r) => [
+        r,
+        { limit: usage[r]?.limit ?? UNLIMITED, inUse: counted[r] ?? usage[r]?.inUse ?? 0 },
+      ]),
     ) as TComputeUsage;
   }
 }

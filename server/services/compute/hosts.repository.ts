@@ -29,9 +29,12 @@ export class HostsRepository {
   };
 
   list = async (filter: { host?: string } = {}): Promise<TComputeNode[]> =>
-    (await this.db.computeNode.findMany({ where: filter.host === undefined ? {} : { host: filter.host }, orderBy: PAGE_ORDER })).map(
-      toNode,
-    );
+    (
+      await this.db.computeNode.findMany({
+        where: filter.host === undefined ? {} : { host: filter.host },
+        orderBy: PAGE_ORDER,
+      })
+    ).map(toNode);
 
   /** Hostnames containing `pattern` (case-insensitive, as MySQL's LIKE is for Nova), in page order. */
   search = async (pattern: string): Promise<TComputeNode[]> =>

@@ -66,7 +66,14 @@ describe('compute hosts', () => {
   it('creates a node on its first report, with UUID service and hypervisor ids, in zone nova', async () => {
     const h = host();
     const node = await hosts.recordReport(report(h));
-    expect(node).toMatchObject({ host: h, availabilityZone: 'nova', enabled: true, vcpus: 8, vcpusUsed: 0, lastHeartbeatAt: now });
+    expect(node).toMatchObject({
+      host: h,
+      availabilityZone: 'nova',
+      enabled: true,
+      vcpus: 8,
+      vcpusUsed: 0,
+      lastHeartbeatAt: now,
+    });
     expect(node.serviceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(node.hypervisorId).not.toBe(node.serviceId);
     expect(await hosts.getNode(h)).toEqual(node);
@@ -139,18 +146,28 @@ describe('compute hosts', () => {
 
   it('enables, disables and forces down, refusing empty and contradictory changes', async () => {
     const node = await hosts.recordReport(report(host()));
-    const down = await hosts.updateService(admin, node.serviceId.toUpperCase().replaceAll('-', ''), { forcedDown: true });
+    const down = await hosts.updateService(admin, node.serviceId.toUpperCase().replaceAll('-', ''), {
+      forcedDown: true,
+    });
     expect(down).toMatchObject({ forcedDown: true, up: false });
     const enabled = await hosts.updateService(admin, node.serviceId, { status: 'enabled', forcedDown: false });
     expect(enabled).toMatchObject({ enabled: true, disabledReason: null, forcedDown: false, up: true });
-    expect((await rejection(hosts.updateService(admin, node.serviceId, {}))).message).toContain('No updates were requested');
-    const both = await rejection(hosts.updateService(admin, node.serviceId, { status: 'enabled', disabledReason: 'x' }));
+    expect((await rejection(hosts.updateService(admin, node.serviceId, {}))).message).toContain(
+      'No updates were requested',
+    );
+    const both = await rejection(
+      hosts.updateService(admin, node.serviceId, { status: 'enabled', disabledReason: 'x' }),
+    );
     expect(both.message).toBe("Specifying 'disabled_reason' with status 'enabled' is invalid.");
     expect((await rejection(hosts.updateService(admin, randomUUID(), { status: 'enabled' }))).code).toBe('NotFound');
-    expect((await rejection(hosts.updateService(member, node.serviceId, { status: 'enabled' }))).code).toBe('Forbidden');
+    expect((await rejection(hosts.updateService(member, node.serviceId, { status: 'enabled' }))).code).toBe(
+      'Forbidden',
+    );
     const legacy = await hosts.updateServiceByHost(admin, node.host, 'nova-compute', { status: 'disabled' });
     expect(legacy.enabled).toBe(false);
-    expect((await rejection(hosts.updateServiceByHost(admin, node.host, 'nova-scheduler', { status: 'enabled' }))).code).toBe('BadRequest');
+    expect(
+      (await rejection(hosts.updateServiceByHost(admin, node.host, 'nova-scheduler', { status: 'enabled' }))).code,
+    ).toBe('BadRequest');
   });
 
   it('refuses to delete a service while instances live on its host, then deletes it', async () => {
@@ -184,7 +201,9 @@ describe('compute hosts', () => {
     expect(zones.find((z) => z.name === zone)).toEqual({ name: zone, available: true });
     expect(zones.find((z) => z.name === off)).toEqual({ name: off, available: false });
     const detail = await hosts.availabilityZones(admin, { detail: true });
-    expect(detail.find((z) => z.name === zone)?.hosts).toEqual([{ host: a.host, up: true, enabled: true, updatedAt: now }]);
+    expect(detail.find((z) => z.name === zone)?.hosts).toEqual([
+      { host: a.host, up: true, enabled: true, updatedAt: now },
+    ]);
     expect(detail.find((z) => z.name === off)?.hosts).toBeUndefined();
     expect((await rejection(hosts.availabilityZones(member, { detail: true }))).code).toBe('Forbidden');
   });
@@ -196,19 +215,30 @@ describe('compute hosts', () => {
     await db.computeNode.update({ where: { host: nodes[0]!.host }, data: { vcpusUsed: 2, memoryMbUsed: 1024 } });
     const vm = await instanceOn(nodes[0]!.host, { taskState: 'spawning' });
     const shown = await hypervisors.get(admin, nodes[0]!.hypervisorId, { withServers: true });
-    expect(shown).toMatchObject({ vcpusUsed: 2, memoryMbUsed: 1024, currentWorkload: 1, servers: [{ id: vm.id, name: vm.name }] });
+    expect(shown).toMatchObject({
+      vcpusUsed: 2,
+      memoryMbUsed: 1024,
+      currentWorkload: 1,
+      servers: [{ id: vm.id, name: vm.name }],
+    });
 
     const found = await hypervisors.list(admin, { detail: false, pattern: prefix.toUpperCase() });
     expect(found.hypervisors.map((h) => h.host)).toEqual(nodes.map((n) => n.host));
-    expect((await rejection(hypervisors.list(admin, { detail: false, pattern: `${prefix}-nope` }))).code).toBe('NotFound');
-    expect((await rejection(hypervisors.list(admin, { detail: false, pattern: prefix, limit: 1 }))).code).toBe('BadRequest');
+    expect((await rejection(hypervisors.list(admin, { detail: false, pattern: `${prefix}-nope` }))).code).toBe(
+      'NotFound',
+    );
+    expect((await rejection(hypervisors.list(admin, { detail: false, pattern: prefix, limit: 1 }))).code).toBe(
+      'BadRequest',
+    );
 
     const all = (await hypervisors.list(admin, { detail: true })).hypervisors;
     const at = all.findIndex((h) => h.host === nodes[0]!.host);
     const next = await hypervisors.list(admin, { detail: true, marker: nodes[0]!.hypervisorId, limit: 2 });
     expect(next.hypervisors.map((h) => h.host)).toEqual(all.slice(at + 1, at + 3).map((h) => h.host));
     expect(next.limit).toBe(2);
-    expect((await rejection(hypervisors.list(admin, { detail: true, marker: randomUUID() }))).message).toMatch(/^marker \[.*\] not found$/);
+    expect((await rejection(hypervisors.list(admin, { detail: true, marker: randomUUID() }))).message).toMatch(
+      /^marker \[.*\] not found$/,
+    );
     expect((await rejection(hypervisors.get(admin, 'not-a-uuid'))).code).toBe('NotFound');
     expect((await rejection(hypervisors.list(member, { detail: false }))).code).toBe('Forbidden');
     expect((await rejection(hypervisors.get(member, nodes[0]!.hypervisorId))).code).toBe('Forbidden');

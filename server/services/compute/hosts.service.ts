@@ -105,10 +105,18 @@ export class HostsService {
   }
 
   /** The pre-2.53 form, naming the service by host and binary (PUT /os-services/disable and friends). */
-  async updateServiceByHost(ctx: AuthContext, host: string, binary: string, change: TServiceUpdate): Promise<TComputeService> {
+  async updateServiceByHost(
+    ctx: AuthContext,
+    host: string,
+    binary: string,
+    change: TServiceUpdate,
+  ): Promise<TComputeService> {
     enforce(ctx, 'os_compute_api:os-services:update');
     if (binary !== COMPUTE_BINARY) {
-      throw new AppError('BadRequest', `Updating a ${binary} service is not supported. Only nova-compute services can be updated.`);
+      throw new AppError(
+        'BadRequest',
+        `Updating a ${binary} service is not supported. Only nova-compute services can be updated.`,
+      );
     }
     const node = await this.repo.byHost(host);
     if (!node) throw new AppError('NotFound', `Could not find binary ${binary} on host ${host}.`);
@@ -190,14 +198,18 @@ export class HostsService {
   private async applyUpdate(node: TComputeNode, change: TServiceUpdate): Promise<TComputeService> {
     const data: { enabled?: boolean; disabledReason?: string | null; forcedDown?: boolean } = {};
     if (change.status === 'enabled') {
-      if (change.disabledReason) throw new AppError('BadRequest', "Specifying 'disabled_reason' with status 'enabled' is invalid.");
+      if (change.disabledReason)
+        throw new AppError('BadRequest', "Specifying 'disabled_reason' with status 'enabled' is invalid.");
       Object.assign(data, { enabled: true, disabledReason: null });
     } else if (change.status === 'disabled') {
       Object.assign(data, { enabled: false, disabledReason: change.disabledReason ?? null });
     }
     if (change.forcedDown !== undefined) data.forcedDown = change.forcedDown;
     if (!Object.keys(data).length) {
-      throw new AppError('BadRequest', "No updates were requested. Fields 'status' or 'forced_down' should be specified.");
+      throw new AppError(
+        'BadRequest',
+        "No updates were requested. Fields 'status' or 'forced_down' should be specified.",
+      );
     }
     try {
       const [updated] = this.withState([await this.repo.updateService(node.host, data)]);

@@ -20,12 +20,18 @@ export class HypervisorsService {
    * One page of hypervisors (or every one matching `pattern`, which does not page, as in Nova). `limit` in the answer
    * is the page size used, so the adapter can tell whether a next page may exist.
    */
-  async list(ctx: AuthContext, query: THypervisorQuery & { detail: boolean }): Promise<{ hypervisors: THypervisor[]; limit?: number }> {
+  async list(
+    ctx: AuthContext,
+    query: THypervisorQuery & { detail: boolean },
+  ): Promise<{ hypervisors: THypervisor[]; limit?: number }> {
     enforce(ctx, query.detail ? 'os_compute_api:os-hypervisors:list-detail' : 'os_compute_api:os-hypervisors:list');
     const repo = this.hosts.repo;
     if (query.pattern !== undefined) {
       if (query.limit !== undefined || query.marker !== undefined) {
-        throw new AppError('BadRequest', 'Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.');
+        throw new AppError(
+          'BadRequest',
+          'Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.',
+        );
       }
       const found = await repo.search(query.pattern);
       if (!found.length) throw new AppError('NotFound', `No hypervisor matching '${query.pattern}' could be found.`);

@@ -58,7 +58,9 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
       },
     ]);
     expect(r.headers.get('openstack-api-version')).toBe('compute 2.90');
-    const other = await nova.expectCall(200, 'GET', `/os-services?host=${node.host}&binary=nova-scheduler`, { token: admin });
+    const other = await nova.expectCall(200, 'GET', `/os-services?host=${node.host}&binary=nova-scheduler`, {
+      token: admin,
+    });
     expect(other.body.services).toEqual([]);
     // before 2.11 there is no forced_down
     const old = await nova.expectCall(200, 'GET', `/os-services?host=${node.host}`, { token: admin, version: '2.10' });
@@ -74,7 +76,12 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
     const put = (body: unknown, token = admin) => nova.call('PUT', `/os-services/${node.serviceId}`, { token, body });
     const off = await put({ status: 'disabled', disabled_reason: 'maintenance' });
     expect(off.status).toBe(200);
-    expect(off.body.service).toMatchObject({ id: node.serviceId, status: 'disabled', disabled_reason: 'maintenance', forced_down: false });
+    expect(off.body.service).toMatchObject({
+      id: node.serviceId,
+      status: 'disabled',
+      disabled_reason: 'maintenance',
+      forced_down: false,
+    });
     // the agent's next report keeps the operator's choice
     await hosts.recordReport({ ...node, runningVms: 1 });
     const listed = await nova.expectCall(200, 'GET', `/os-services?host=${node.host}`, { token: admin });
@@ -88,13 +95,20 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
     expect(extra.status).toBe(400);
     expect(extra.body.badRequest.message).toContain("'host'");
     expect((await put({})).body.badRequest.message).toContain('No updates were requested');
-    expect((await nova.call('PUT', '/os-services/not-a-uuid', { token: admin, body: { status: 'enabled' } })).status).toBe(400);
-    expect((await nova.call('PUT', `/os-services/${randomUUID()}`, { token: admin, body: { status: 'enabled' } })).status).toBe(404);
+    expect(
+      (await nova.call('PUT', '/os-services/not-a-uuid', { token: admin, body: { status: 'enabled' } })).status,
+    ).toBe(400);
+    expect(
+      (await nova.call('PUT', `/os-services/${randomUUID()}`, { token: admin, body: { status: 'enabled' } })).status,
+    ).toBe(404);
   });
 
   it('forces a service down: it shows down until the operator lifts it', async () => {
     const node = await report();
-    const r = await nova.expectCall(200, 'PUT', `/os-services/${node.serviceId}`, { token: admin, body: { forced_down: true } });
+    const r = await nova.expectCall(200, 'PUT', `/os-services/${node.serviceId}`, {
+      token: admin,
+      body: { forced_down: true },
+    });
     expect(r.body.service).toMatchObject({ state: 'down', forced_down: true });
     await hosts.heartbeat(node.host);
     const hv = await nova.expectCall(200, 'GET', `/os-hypervisors/${node.hypervisorId}`, { token: admin });
@@ -104,8 +118,14 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
   it('takes the pre-2.53 action routes, naming the service by host and binary', async () => {
     const node = await report();
     const body = { host: node.host, binary: 'nova-compute', disabled_reason: 'old client' };
-    const r = await nova.expectCall(200, 'PUT', '/os-services/disable-log-reason', { token: admin, body, version: '2.11' });
-    expect(r.body).toEqual({ service: { host: node.host, binary: 'nova-compute', status: 'disabled', disabled_reason: 'old client' } });
+    const r = await nova.expectCall(200, 'PUT', '/os-services/disable-log-reason', {
+      token: admin,
+      body,
+      version: '2.11',
+    });
+    expect(r.body).toEqual({
+      service: { host: node.host, binary: 'nova-compute', status: 'disabled', disabled_reason: 'old client' },
+    });
     const on = await nova.expectCall(200, 'PUT', '/os-services/enable', {
       token: admin,
       body: { host: node.host, binary: 'nova-compute' },
@@ -118,9 +138,15 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
       version: '2.11',
     });
     expect(down.body).toEqual({ service: { host: node.host, binary: 'nova-compute', forced_down: false } });
-    const sched = await nova.call('PUT', '/os-services/disable', { token: admin, body: { host: node.host, binary: 'nova-scheduler' }, version: '2.11' });
+    const sched = await nova.call('PUT', '/os-services/disable', {
+      token: admin,
+      body: { host: node.host, binary: 'nova-scheduler' },
+      version: '2.11',
+    });
     expect(sched.status).toBe(400);
-    expect((await nova.call('PUT', '/os-services/reboot', { token: admin, body: {}, version: '2.11' })).status).toBe(404);
+    expect((await nova.call('PUT', '/os-services/reboot', { token: admin, body: {}, version: '2.11' })).status).toBe(
+      404,
+    );
   });
 
   it('refuses to delete a service hosting instances (409), then deletes it (204)', async () => {
@@ -173,8 +199,14 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
 
   it('shows a hypervisor in the 2.53 detail shape, with claims, servers and cpu_info', async () => {
     const node = await report({ vcpus: 8, memoryMb: 4096, diskGb: 50 });
-    await db.computeNode.update({ where: { host: node.host }, data: { vcpusUsed: 2, memoryMbUsed: 1024, diskGbUsed: 10 } });
-    const r = await nova.expectCall(200, 'GET', `/os-hypervisors/${node.hypervisorId}?with_servers=true`, { token: admin, version: '2.87' });
+    await db.computeNode.update({
+      where: { host: node.host },
+      data: { vcpusUsed: 2, memoryMbUsed: 1024, diskGbUsed: 10 },
+    });
+    const r = await nova.expectCall(200, 'GET', `/os-hypervisors/${node.hypervisorId}?with_servers=true`, {
+      token: admin,
+      version: '2.87',
+    });
     expect(r.body.hypervisor).toEqual({
       id: node.hypervisorId,
       hypervisor_hostname: node.host,
@@ -201,26 +233,51 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
     // 2.88 drops the capacity fields and adds uptime; 2.27 shows cpu_info as a JSON string
     const v288 = await nova.expectCall(200, 'GET', `/os-hypervisors/${node.hypervisorId}`, { token: admin });
     expect(Object.keys(v288.body.hypervisor).sort()).toEqual(
-      ['host_ip', 'hypervisor_hostname', 'hypervisor_type', 'hypervisor_version', 'id', 'service', 'state', 'status', 'uptime'].sort(),
+      [
+        'host_ip',
+        'hypervisor_hostname',
+        'hypervisor_type',
+        'hypervisor_version',
+        'id',
+        'service',
+        'state',
+        'status',
+        'uptime',
+      ].sort(),
     );
-    const v227 = await nova.expectCall(200, 'GET', `/os-hypervisors/${node.hypervisorId}`, { token: admin, version: '2.27' });
+    const v227 = await nova.expectCall(200, 'GET', `/os-hypervisors/${node.hypervisorId}`, {
+      token: admin,
+      version: '2.27',
+    });
     expect(v227.body.hypervisor.cpu_info).toBe('{}');
     expect((await nova.call('GET', '/os-hypervisors/nope', { token: admin })).status).toBe(400);
     expect((await nova.call('GET', `/os-hypervisors/${randomUUID()}`, { token: admin })).status).toBe(404);
-    expect((await nova.call('GET', `/os-hypervisors/${node.hypervisorId}?with_servers=maybe`, { token: admin })).status).toBe(400);
+    expect(
+      (await nova.call('GET', `/os-hypervisors/${node.hypervisorId}?with_servers=maybe`, { token: admin })).status,
+    ).toBe(400);
   });
 
   it('lists hypervisors by name pattern, pages them with next links, and says when nothing matches', async () => {
     const tag = `hvp${suffix()}`;
     const nodes: Awaited<ReturnType<typeof report>>[] = [];
     for (const i of [1, 2, 3]) nodes.push(await report({ host: `${tag}-${i}` }));
-    const found = await nova.expectCall(200, 'GET', `/os-hypervisors?hypervisor_hostname_pattern=${tag}`, { token: admin });
-    expect(found.body.hypervisors.map((h: { hypervisor_hostname: string }) => h.hypervisor_hostname)).toEqual(nodes.map((n) => n.host));
+    const found = await nova.expectCall(200, 'GET', `/os-hypervisors?hypervisor_hostname_pattern=${tag}`, {
+      token: admin,
+    });
+    expect(found.body.hypervisors.map((h: { hypervisor_hostname: string }) => h.hypervisor_hostname)).toEqual(
+      nodes.map((n) => n.host),
+    );
     expect(Object.keys(found.body.hypervisors[0]).sort()).toEqual(['hypervisor_hostname', 'id', 'state', 'status']);
-    expect((await nova.call('GET', `/os-hypervisors?hypervisor_hostname_pattern=${tag}-9`, { token: admin })).status).toBe(404);
-    expect((await nova.call('GET', `/os-hypervisors?hypervisor_hostname_pattern=${tag}&limit=1`, { token: admin })).status).toBe(400);
+    expect(
+      (await nova.call('GET', `/os-hypervisors?hypervisor_hostname_pattern=${tag}-9`, { token: admin })).status,
+    ).toBe(404);
+    expect(
+      (await nova.call('GET', `/os-hypervisors?hypervisor_hostname_pattern=${tag}&limit=1`, { token: admin })).status,
+    ).toBe(400);
 
-    const page = await nova.expectCall(200, 'GET', `/os-hypervisors/detail?limit=1&marker=${nodes[0]!.hypervisorId}`, { token: admin });
+    const page = await nova.expectCall(200, 'GET', `/os-hypervisors/detail?limit=1&marker=${nodes[0]!.hypervisorId}`, {
+      token: admin,
+    });
     expect(page.body.hypervisors).toHaveLength(1);
     const next = page.body.hypervisors_links[0];
     expect(next.rel).toBe('next');
@@ -228,7 +285,9 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
     const bad = await nova.call('GET', '/os-hypervisors?limit=-1', { token: admin });
     expect(bad.status).toBe(400);
     expect(bad.body.badRequest.message).toContain("'limit'");
-    expect((await nova.call('GET', `/os-hypervisors?marker=${randomUUID()}`, { token: admin })).body.badRequest.message).toMatch(/not found/);
+    expect(
+      (await nova.call('GET', `/os-hypervisors?marker=${randomUUID()}`, { token: admin })).body.badRequest.message,
+    ).toMatch(/not found/);
     // before 2.53, the pattern has its own route
     const old = await nova.expectCall(200, 'GET', `/os-hypervisors/${tag}/search`, { token: admin, version: '2.1' });
     expect(old.body.hypervisors).toHaveLength(3);
@@ -248,7 +307,11 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
     const zone = `az-${suffix()}`;
     const node = await report({ availabilityZone: zone });
     const list = await nova.expectCall(200, 'GET', '/os-availability-zone', { token: alice.token });
-    expect(list.body.availabilityZoneInfo).toContainEqual({ zoneName: zone, zoneState: { available: true }, hosts: null });
+    expect(list.body.availabilityZoneInfo).toContainEqual({
+      zoneName: zone,
+      zoneState: { available: true },
+      hosts: null,
+    });
     const detail = await nova.expectCall(200, 'GET', '/os-availability-zone/detail', { token: admin });
     const z = detail.body.availabilityZoneInfo.find((x: { zoneName: string }) => x.zoneName === zone);
     expect(z.hosts).toEqual({

@@ -15,7 +15,9 @@ export const ZNovaBool = z.union([
   z.boolean(),
   z
     .string()
-    .refine((s) => TRUE.includes(s.toLowerCase()) || FALSE.includes(s.toLowerCase()), { message: 'is not a valid boolean value' })
+    .refine((s) => TRUE.includes(s.toLowerCase()) || FALSE.includes(s.toLowerCase()), {
+      message: 'is not a valid boolean value',
+    })
     .transform((s) => TRUE.includes(s.toLowerCase())),
 ]);
 const ZReason = z.string().min(1).max(255);
@@ -26,7 +28,12 @@ const ZNonNegative = z
   .string()
   .regex(/^[0-9]+$/, 'must be a non-negative integer')
   .transform(Number)
-  .pipe(z.number().int().max(2 ** 31 - 1));
+  .pipe(
+    z
+      .number()
+      .int()
+      .max(2 ** 31 - 1),
+  );
 
 const ZServicesQuery = z.object({ host: z.string().optional(), binary: z.string().optional() });
 
@@ -36,7 +43,11 @@ export function servicesQueryInput(query: unknown, strict: boolean): { host?: st
 }
 
 const ZUpdate253 = z
-  .object({ status: z.enum(['enabled', 'disabled']).optional(), disabled_reason: ZReason.optional(), forced_down: ZNovaBool.optional() })
+  .object({
+    status: z.enum(['enabled', 'disabled']).optional(),
+    disabled_reason: ZReason.optional(),
+    forced_down: ZNovaBool.optional(),
+  })
   .strict();
 
 /** PUT /os-services/{service_id} from 2.53: nothing is required, but something must change (checked by the service). */
@@ -45,7 +56,11 @@ export function serviceUpdateInput(body: unknown): TServiceUpdate {
   return { status: b.status, disabledReason: b.disabled_reason, forcedDown: b.forced_down };
 }
 
-const ZLegacyBase = z.object({ host: ZHostName, binary: z.string().min(1).max(255), disabled_reason: ZReason.optional() });
+const ZLegacyBase = z.object({
+  host: ZHostName,
+  binary: z.string().min(1).max(255),
+  disabled_reason: ZReason.optional(),
+});
 const ZLegacy = ZLegacyBase.strict();
 const ZLegacy211 = ZLegacyBase.extend({ forced_down: ZNovaBool.optional() }).strict();
 export const LEGACY_ACTIONS = ['enable', 'disable', 'disable-log-reason', 'force-down'] as const;
@@ -78,7 +93,11 @@ export function legacyServiceInput(
 
 const ZPaging = { limit: single(ZNonNegative).optional(), marker: single(z.string()).optional() };
 const ZHypervisors253 = z
-  .object({ ...ZPaging, hypervisor_hostname_pattern: single(ZHostName).optional(), with_servers: single(ZNovaBool).optional() })
+  .object({
+    ...ZPaging,
+    hypervisor_hostname_pattern: single(ZHostName).optional(),
+    with_servers: single(ZNovaBool).optional(),
+  })
   .strict();
 const ZHypervisors233 = z.object(ZPaging).passthrough();
 

@@ -28,7 +28,10 @@ export function hypervisorRoutes(app: FastifyInstance, compute: Compute) {
     const views = page.hypervisors.map((h) => hypervisorView(req, h, { detail, withServers: query.withServers }));
     const last = page.hypervisors.at(-1);
     // Nova links the next page when a page came back full (only where it pages at all: 2.33+, no pattern)
-    const next = atLeast(req, '2.33') && page.limit && last && page.hypervisors.length === page.limit ? nextLink(req, last) : undefined;
+    const next =
+      atLeast(req, '2.33') && page.limit && last && page.hypervisors.length === page.limit
+        ? nextLink(req, last)
+        : undefined;
     return { hypervisors: views, ...(next && { hypervisors_links: [{ rel: 'next', href: next }] }) };
   }
 

@@ -39,7 +39,11 @@ export function serviceRoutes(app: FastifyInstance, compute: Compute) {
     if (legacy.action === 'force-down') return { service: { ...named, forced_down: s.forcedDown } };
     const status = s.enabled ? 'enabled' : 'disabled';
     return {
-      service: { ...named, status, ...(legacy.action === 'disable-log-reason' && { disabled_reason: s.disabledReason }) },
+      service: {
+        ...named,
+        status,
+        ...(legacy.action === 'disable-log-reason' && { disabled_reason: s.disabledReason }),
+      },
     };
   });
 
