@@ -87,11 +87,15 @@ export interface HypervisorDriver {
   reboot(instanceId: string, hard: boolean): Promise<void>;
   pause(instanceId: string): Promise<void>;
   unpause(instanceId: string): Promise<void>;
-  /** Saves the guest's memory to disk and stops it (libvirt managed save); resume restores it. */
+  /**
+   * Saves the guest's memory to disk and stops it; resume (or powerOn) restores it where it left off. While the
+   * memory image is kept, powerState is SUSPENDED. (libvirt drivers: save/restore into the instance directory, as
+   * managed save does, since the binding has no managed save.)
+   */
   suspend(instanceId: string): Promise<void>;
   resume(instanceId: string): Promise<void>;
 
-  /** The current power state; NOSTATE when the domain does not exist. */
+  /** The current power state; NOSTATE when the domain does not exist, SUSPENDED when it is off with saved memory. */
   powerState(instanceId: string): Promise<PowerState>;
   /** Every domain this driver manages on this host (those named by an instance UUID). */
   listDomains(): Promise<DomainInfo[]>;
