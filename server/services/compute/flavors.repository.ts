@@ -90,7 +90,9 @@ export class FlavorsRepository {
     });
 
   /** Creates each flavor whose name and id are both free; returns the names created. */
-  createMissing = async (flavors: Pick<FlavorData, 'id' | 'name' | 'vcpus' | 'ramMb' | 'diskGb'>[]): Promise<string[]> => {
+  createMissing = async (
+    flavors: Pick<FlavorData, 'id' | 'name' | 'vcpus' | 'ramMb' | 'diskGb'>[],
+  ): Promise<string[]> => {
     const existing = await this.db.flavor.findMany({
       where: { OR: [{ name: { in: flavors.map((f) => f.name) } }, { id: { in: flavors.map((f) => f.id) } }] },
       select: { id: true, name: true },
@@ -117,12 +119,16 @@ export class FlavorsRepository {
 /** Rows strictly after the marker in (column, id) order: keyset paging that holds when values repeat. */
 function after(column: Column, dir: 'asc' | 'desc', marker: TFlavor): Where {
   const op = dir === 'asc' ? 'gt' : 'lt';
-  const value = marker[column as keyof TFlavor];
   if (column === 'id') return { id: { [op]: marker.id } };
-  if (value === null) {
-    // PostgreSQL sorts NULL last ascending (first descending)
-    return dir === 'asc' ? { [column]: null, id: { gt: marker.id } } : { OR: [{ [column]: { not: null } }, { [column]: null, id: { lt: marker.id } }] };
-  }
-  const nulls = dir === 'asc' ? [{ [column]: null }] : [];
-  return { OR: [{ [column]: { [op]: value } }, { [column]: value, id: { [op]: marker.id } }, ...nulls] };
+  const value = marker[column as keyof TFlavor];
+  const tie = { id: { [op]: marker.id } };
+  if (column !== 'description') return { OR: [{ [column]: { [op]: value } }, { [column]: value, ...tie }] };
+  // the one nullable column: PostgreSQL sorts NULL last ascending and first descending
+  const d = marker.description;
+  if (d === null)
+    return dir === 'asc'
+      ? { description: null, ...tie }
+      : { OR: [{ description: { not: null } }, { description: null, ...tie }] };
+  const beyond = dir === 'asc' ? [{ description: null }] : [];
+  return { OR: [{ description: { [op]: d } }, { description: d, ...tie }, ...beyond] };
 }

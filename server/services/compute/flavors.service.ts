@@ -4,7 +4,14 @@ import { AppError } from '../../lib/errors';
 import { isCloudAdmin, type AuthContext } from '../../policy/auth-context';
 import { enforce } from '../../policy/policy';
 import type { ComputeDeps } from './compute-deps';
-import { ZCreateFlavor, ZExtraSpecs, type TCreateFlavor, type TFlavor, type TFlavorAccess, type TFlavorListQuery } from './flavor.dto';
+import {
+  ZCreateFlavor,
+  ZExtraSpecs,
+  type TCreateFlavor,
+  type TFlavor,
+  type TFlavorAccess,
+  type TFlavorListQuery,
+} from './flavor.dto';
 import { FlavorsRepository, type FlavorViewer } from './flavors.repository';
 
 const flavorNotFound = (id: string) => new AppError('NotFound', `Flavor ${id} could not be found.`);
@@ -83,7 +90,12 @@ export class FlavorsService {
   }
 
   /** Adds or replaces the given keys; the others stay. */
-  async setExtraSpecs(ctx: AuthContext, id: string, specs: Record<string, string>, action: 'create' | 'update' = 'create') {
+  async setExtraSpecs(
+    ctx: AuthContext,
+    id: string,
+    specs: Record<string, string>,
+    action: 'create' | 'update' = 'create',
+  ) {
     enforce(ctx, `os_compute_api:os-flavor-extra-specs:${action}`);
     const given = ZExtraSpecs.parse(specs);
     const next = await this.repo.changeExtraSpecs(id, (current) => ({ ...current, ...given }));
@@ -117,7 +129,10 @@ export class FlavorsService {
       await this.repo.addAccess(id, projectId);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
-      throw new AppError('Conflict', `Flavor access already exists for flavor ${id} and project ${projectId} combination.`);
+      throw new AppError(
+        'Conflict',
+        `Flavor access already exists for flavor ${id} and project ${projectId} combination.`,
+      );
     }
     return this.repo.listAccess(id);
   }

@@ -6,7 +6,13 @@ import { enforce } from '../../policy/policy';
 import { UNLIMITED } from '../../quota/quota.dto';
 import type { ComputeDeps } from './compute-deps';
 import { COMPUTE_QUOTAS } from './compute-quotas';
-import { ZCreateKeyPair, type TBootKey, type TCreateKeyPair, type TKeyPair, type TKeyPairListQuery } from './keypair.dto';
+import {
+  ZCreateKeyPair,
+  type TBootKey,
+  type TCreateKeyPair,
+  type TKeyPair,
+  type TKeyPairListQuery,
+} from './keypair.dto';
 import { KeyPairsRepository } from './keypairs.repository';
 import { generateRsaKeyPair, InvalidKey, parsePublicKey, sshFingerprint, x509Fingerprint } from './ssh-keys';
 
@@ -58,7 +64,14 @@ export class KeyPairsService {
     let created;
     try {
       created = await this.repo.createWithinLimit(
-        { id: String(randomInt(1, 2 ** 47)), userId, name: data.name, type: data.type, publicKey: material.publicKey.trim(), fingerprint },
+        {
+          id: String(randomInt(1, 2 ** 47)),
+          userId,
+          name: data.name,
+          type: data.type,
+          publicKey: material.publicKey.trim(),
+          fingerprint,
+        },
         limit,
       );
     } catch (e) {
@@ -84,7 +97,10 @@ export class KeyPairsService {
 
   private generate(type: TKeyPair['type']): { publicKey: string; privateKey: string } {
     if (type === 'x509') {
-      throw new AppError('BadRequest', 'Keypair data is invalid: generating x509 key pairs is not supported, import a certificate.');
+      throw new AppError(
+        'BadRequest',
+        'Keypair data is invalid: generating x509 key pairs is not supported, import a certificate.',
+      );
     }
     return generateRsaKeyPair();
   }

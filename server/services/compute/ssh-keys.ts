@@ -71,7 +71,8 @@ function checkBlob(type: TSshKeyType, blob: Buffer) {
     const curve = CURVES[type]!;
     if (r.string().toString('latin1') !== curve.name) throw new InvalidKey('the key names another curve');
     const point = r.string();
-    if (point.length !== curve.pointBytes || point[0] !== 0x04) throw new InvalidKey('the key is not a point on its curve');
+    if (point.length !== curve.pointBytes || point[0] !== 0x04)
+      throw new InvalidKey('the key is not a point on its curve');
   }
   r.end();
 }

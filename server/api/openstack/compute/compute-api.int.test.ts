@@ -64,7 +64,11 @@ describe.concurrent('compute API: version discovery, microversions, faults', asy
 
     const asked = await nova.call('GET', '/flavors', { token, version: '2.61' });
     expect(asked.headers.get('openstack-api-version')).toBe('compute 2.61');
-    const legacy = await nova.call('GET', '/flavors', { token, version: null, headers: { 'X-OpenStack-Nova-API-Version': '2.10' } });
+    const legacy = await nova.call('GET', '/flavors', {
+      token,
+      version: null,
+      headers: { 'X-OpenStack-Nova-API-Version': '2.10' },
+    });
     expect(legacy.headers.get('x-openstack-nova-api-version')).toBe('2.10');
     const latest = await nova.call('GET', '/flavors', { token, version: 'latest' });
     expect(latest.headers.get('openstack-api-version')).toBe('compute 2.90');
@@ -74,7 +78,10 @@ describe.concurrent('compute API: version discovery, microversions, faults', asy
     const r = await nova.call('GET', '/flavors', { token, version: '2.91' });
     expect(r.status).toBe(406);
     expect(r.body).toEqual({
-      computeFault: { code: 406, message: 'Version 2.91 is not supported by the API. Minimum is 2.1 and maximum is 2.90.' },
+      computeFault: {
+        code: 406,
+        message: 'Version 2.91 is not supported by the API. Minimum is 2.1 and maximum is 2.90.',
+      },
     });
     expect((await nova.call('GET', '/flavors', { token, version: '3.0' })).status).toBe(406);
     const bad = await nova.call('GET', '/flavors', { token, version: 'two' });

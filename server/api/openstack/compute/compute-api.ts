@@ -52,7 +52,10 @@ async function negotiateVersion(req: FastifyRequest, reply: FastifyReply) {
 }
 
 /** The compute API, registered under the /compute prefix: version discovery and Nova v2.1 at /compute/v2.1. */
-export async function computeApi(app: FastifyInstance, opts: { identity: Identity; compute: Compute; publicUrl: string }) {
+export async function computeApi(
+  app: FastifyInstance,
+  opts: { identity: Identity; compute: Compute; publicUrl: string },
+) {
   const root = `${opts.publicUrl}/compute`;
   app.setErrorHandler(novaErrorHandler);
   app.setNotFoundHandler(novaNotFound);

@@ -21,7 +21,8 @@ describe('compute microversions', () => {
   });
 
   it('orders 2.9 before 2.10, as versions and not as decimals', () => {
-    const req = (v: string) => ({ microversion: requestedVersion({ 'x-openstack-nova-api-version': v }) }) as FastifyRequest;
+    const req = (v: string) =>
+      ({ microversion: requestedVersion({ 'x-openstack-nova-api-version': v }) }) as FastifyRequest;
     expect(atLeast(req('2.10'), '2.9')).toBe(true);
     expect(atLeast(req('2.9'), '2.10')).toBe(false);
     expect(atLeast({} as FastifyRequest, '2.1')).toBe(true);

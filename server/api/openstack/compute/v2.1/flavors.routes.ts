@@ -38,7 +38,9 @@ export function flavorRoutes(app: FastifyInstance, compute: Compute) {
 
   app.get('/flavors', (req) => list(req, false));
   app.get('/flavors/detail', (req) => list(req, true));
-  app.get<{ Params: IdParams }>('/flavors/:id', async (req) => show(req, await flavors.get(authOf(req), req.params.id)));
+  app.get<{ Params: IdParams }>('/flavors/:id', async (req) =>
+    show(req, await flavors.get(authOf(req), req.params.id)),
+  );
   app.post('/flavors', async (req) =>
     show(req, await flavors.create(authOf(req), createFlavorInput(req.body, atLeast(req, '2.55')))),
   );

@@ -12,24 +12,35 @@ const ZName = z
   .min(1)
   .max(255)
   .refine((s) => s.trim() === s && /^[^\p{C}]+$/u.test(s), {
-    message: "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",
+    message:
+      "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",
   });
 // Nova takes sizes as JSON integers or as strings of digits ("ram": "512")
 const integerFrom = (min: number) =>
   z
-    .union([z.number().int(), z.string().regex(/^[0-9]+$/, 'must be an integer').transform(Number)])
+    .union([
+      z.number().int(),
+      z
+        .string()
+        .regex(/^[0-9]+$/, 'must be an integer')
+        .transform(Number),
+    ])
     .pipe(z.number().int().min(min).max(MAX_INT));
-const ZFlavorId = z
-  .union([z.string(), z.number().transform(String)])
-  .pipe(
+const ZFlavorId = z.union([z.string(), z.number().transform(String)]).pipe(
+  z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^(?! )[a-zA-Z0-9. _-]+(?<! )$/, 'may contain only letters, digits, spaces, . _ and -, not at either end'),
+);
+const ZRxtx = z
+  .union([
+    z.number(),
     z
       .string()
-      .min(1)
-      .max(255)
-      .regex(/^(?! )[a-zA-Z0-9. _-]+(?<! )$/, 'may contain only letters, digits, spaces, . _ and -, not at either end'),
-  );
-const ZRxtx = z
-  .union([z.number(), z.string().regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a number').transform(Number)])
+      .regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a number')
+      .transform(Number),
+  ])
   .pipe(z.number().positive().max(3.40282e38));
 const ZDescription = z.string().max(65535).nullable();
 
@@ -68,7 +79,8 @@ export function createFlavorInput(body: unknown, withDescription: boolean): TCre
 
 /** PUT /flavors/{id} (2.55): the description is the only thing a flavor may change. */
 export function updateFlavorInput(body: unknown): string | null {
-  return parseInput(z.object({ flavor: z.object({ description: ZDescription }).strict() }).strict(), body).flavor.description;
+  return parseInput(z.object({ flavor: z.object({ description: ZDescription }).strict() }).strict(), body).flavor
+    .description;
 }
 
 // oslo's strict bool_from_string
@@ -113,7 +125,9 @@ const ZListQuery = z.object({
 
 /** GET /flavors(/detail); from 2.75 an unknown query parameter is refused, before it is ignored. */
 export function flavorListInput(query: unknown, strict: boolean): TFlavorListQuery {
-  const flat = Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, lastOf(v)]));
+  const flat = Object.fromEntries(
+    Object.entries((query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, lastOf(v)]),
+  );
   const q = parseInput(strict ? ZListQuery.strict() : ZListQuery, flat);
   return {
     isPublic: parseIsPublic(q.is_public),
@@ -126,7 +140,9 @@ export function flavorListInput(query: unknown, strict: boolean): TFlavorListQue
   };
 }
 
-const ZSpecValue = z.union([z.string(), z.number().transform(String), z.boolean().transform(String)]).pipe(z.string().max(255));
+const ZSpecValue = z
+  .union([z.string(), z.number().transform(String), z.boolean().transform(String)])
+  .pipe(z.string().max(255));
 const ZSpecKey = z
   .string()
   .min(1)

@@ -24,8 +24,15 @@ const flat = (query: unknown) =>
   Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, lastOf(v)]));
 
 /** GET /os-keypairs: `user_id` from 2.10, `limit` and `marker` from 2.35; unknown parameters refused from 2.75. */
-export function keyPairListInput(query: unknown, v: { userId: boolean; paging: boolean; strict: boolean }): TKeyPairListQuery {
-  const schema = z.object({ user_id: z.string().optional(), limit: z.string().optional(), marker: z.string().optional() });
+export function keyPairListInput(
+  query: unknown,
+  v: { userId: boolean; paging: boolean; strict: boolean },
+): TKeyPairListQuery {
+  const schema = z.object({
+    user_id: z.string().optional(),
+    limit: z.string().optional(),
+    marker: z.string().optional(),
+  });
   const q = parseInput(v.strict ? schema.strict() : schema, flat(query));
   return {
     userId: v.userId ? q.user_id : undefined,
