@@ -64,12 +64,15 @@ if running libvirtd && ((changed)); then
   kill "$(pgrep -x libvirtd)"
   for _ in $(seq 50); do running libvirtd || break; sleep 0.1; done
 fi
-if ! running libvirtd; then
+start_libvirtd() {
   say "starting libvirtd"
-  libvirtd -d
-fi
+  libvirtd -d || true # it refuses while a libvirtd that is going away still holds the pid file: retried below
+}
+running libvirtd || start_libvirtd
 
 for _ in $(seq 100); do
+  # a libvirtd that was stopping when we looked (or died starting) is not coming back by itself
+  running libvirtd || start_libvirtd
   if answers; then
     say "libvirtd answers on qemu:///system ($(virsh -c qemu:///system version 2>/dev/null | grep -i 'running hypervisor' || true))"
     exit 0

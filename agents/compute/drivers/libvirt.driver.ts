@@ -243,7 +243,14 @@ export class LibvirtDriver implements HypervisorDriver {
 
   // --- shared steps ----------------------------------------------------------------------------------------------
 
-  private connection(): Promise<LibvirtConnection> {
+  private async connection(): Promise<LibvirtConnection> {
+    const current = this.conn;
+    const open = current && (await current.catch(() => null));
+    if (open?.lost && this.conn === current) {
+      // libvirtd was restarted under us: the call that noticed failed, this one reconnects
+      this.conn = undefined;
+      void open.close().catch(() => undefined);
+    }
     this.conn ??= this.host
       .prepare()
       .then(() => LibvirtConnection.open(this.host.uri))

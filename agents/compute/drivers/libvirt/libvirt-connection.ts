@@ -15,9 +15,16 @@ export type NodeInfo = { cpus: number; memoryMb: number; model: string };
 const NO_DOMAIN = /^Domain not found/i;
 const NOT_RUNNING = /domain is not running/i;
 
+// what calls fail with once libvirtd went away (restarted, killed): the connection is dead for good
+const CONNECTION_LOST =
+  /client socket is closed|Broken pipe|Cannot (recv|write) data|End of file while reading|Connection reset/i;
+
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class LibvirtConnection {
+  /** Set once a call failed because libvirtd went away; the owner opens a new connection then. */
+  lost = false;
+
   private constructor(
     readonly uri: string,
     private readonly hv: Hypervisor,
@@ -139,6 +146,7 @@ export class LibvirtConnection {
   }
 
   private wrap(what: string, e: unknown): Error {
+    if (CONNECTION_LOST.test(messageOf(e))) this.lost = true;
     return new Error(`libvirt (${this.uri}) failed ${what}: ${messageOf(e)}`, { cause: e });
   }
 }
