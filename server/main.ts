@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/env';
+import { startLocalCompute, type LocalCompute } from './all-in-one-agent';
+import { startComputeRoles } from './compute-roles';
 import { createDb } from './db/client';
 import { mountDashboard, type DashboardMode } from './http/dashboard';
 import { createHttpServer } from './http/server';
@@ -13,10 +15,13 @@ import { createIdentity } from './services/identity/identity.module';
 import { createImages } from './services/image/image.module';
 import { QuotaService } from './quota/quota.service';
 import { createCompute } from './services/compute/compute.module';
+import { ensureDefaultFlavors } from './services/compute/default-flavors';
 
 export type ControlPlane = {
   url: string;
   adminPassword: string;
+  /** The all-in-one stack's own compute host, when it runs one (COMPUTE_DRIVER). */
+  localCompute: LocalCompute | null;
   /** socket.io: services publish dashboard events here. */
   realtime: RealtimeGateway;
   close(): Promise<void>;
@@ -58,10 +63,13 @@ export async function startControlPlane(opts: {
   const bus = createBus({ amqpUrl: config.AMQP_URL, prefix: config.BUS_PREFIX });
   const quotas = new QuotaService(db);
   const compute = createCompute({ db, config, bus, quotas, images });
+  await ensureDefaultFlavors(db);
   await identity.catalog.register({ type: 'compute', name: 'nova', path: '/compute/v2.1', description: 'Compute service' });
 
   const app = await createHttpServer({ identity, images, compute, publicUrl: config.publicUrl });
   const realtime = attachRealtime(app, { tokens: identity.tokens, publicUrl: config.publicUrl });
+  const computeRoles = await startComputeRoles({ bus, compute, config, realtime });
+  const localCompute = await startLocalCompute(config, bus);
   const dashboard = opts.dashboard ?? config.DASHBOARD ?? (config.NODE_ENV === 'test' ? 'off' : 'prod');
   if (dashboard !== 'off') await mountDashboard(app, { dev: dashboard === 'dev', hostname: config.HOST, port: config.PORT });
   await app.listen({ port: config.PORT, host: config.HOST });
@@ -71,11 +79,15 @@ export async function startControlPlane(opts: {
   return {
     url: `http://${config.HOST}:${port}`,
     adminPassword,
+    localCompute,
     realtime,
     async close() {
       clearInterval(pruneTimer);
+      await computeRoles.close();
       await app.close();
+      // the bus first: it stops consuming and waits for the handlers in flight (a local build among them)
       await bus.close();
+      await localCompute?.agent.close();
       await db.$disconnect();
     },
   };

@@ -76,6 +76,7 @@ function banner(config: Config, cp: ControlPlane): string {
     `  State directory   ${config.stateDir}`,
     `  Database          ${database}`,
     `  Message bus       ${config.AMQP_URL ? `AMQP_URL (${redact(config.AMQP_URL)})` : 'in-process'}`,
+    `  Compute host      ${cp.localCompute ? `${cp.localCompute.agent.host}, ${cp.localCompute.driver} driver: ${cp.localCompute.why}` : 'none (COMPUTE_DRIVER=none: hosts join with `npm run agent -- compute`)'}`,
     '',
     'OpenStack CLI:',
     `  export OS_AUTH_URL=${identity} OS_USERNAME=admin OS_PASSWORD=${quote(cp.adminPassword)} OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3`,

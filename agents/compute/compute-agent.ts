@@ -64,14 +64,21 @@ export async function startComputeAgent(o: ComputeAgentOptions): Promise<Compute
   await o.bus.serve(buildInstance, (a) => manager.build(a), serveOpts);
   await o.bus.serve(instanceAction, (a) => manager.action(a), serveOpts);
   await o.bus.serve(deleteInstance, (a) => manager.delete(a), serveOpts);
-  await o.bus.serve(getConsoleOutput, async (a) => ({ output: await manager.consoleOutput(a.instanceId, a.maxBytes) }), serveOpts);
+  await o.bus.serve(
+    getConsoleOutput,
+    async (a) => ({ output: await manager.consoleOutput(a.instanceId, a.maxBytes) }),
+    serveOpts,
+  );
 
   const every = (ms: number, what: string, fn: () => Promise<void>) => {
     const t = setInterval(() => void fn().catch((err: unknown) => log.warn({ err }, `${what} failed`)), ms);
     t.unref();
     return t;
   };
-  const timers = [every(o.heartbeatMs ?? 10_000, 'heartbeat', report), every(o.powerSyncMs ?? 10_000, 'power sync', syncPower)];
+  const timers = [
+    every(o.heartbeatMs ?? 10_000, 'heartbeat', report),
+    every(o.powerSyncMs ?? 10_000, 'power sync', syncPower),
+  ];
   log.info({ driver: o.driver.name }, 'compute agent up');
 
   return {
@@ -94,7 +101,10 @@ async function reconcile(o: ComputeAgentOptions, log: typeof logger) {
   const known = new Set(instances.map((i) => i.instanceId));
   for (const d of await o.driver.listDomains()) {
     if (known.has(d.instanceId)) continue;
-    log.warn({ instanceId: d.instanceId }, 'destroying a domain the cloud does not know (deleted while this host was away)');
+    log.warn(
+      { instanceId: d.instanceId },
+      'destroying a domain the cloud does not know (deleted while this host was away)',
+    );
     await o.driver.destroy(d.instanceId);
   }
   await o.bus.cast(powerStates, { args: { host: o.host, domains: await o.driver.listDomains() } });

@@ -6,10 +6,10 @@ import { computeNodeReport, type TNodeReport } from '../rpc/contracts/conductor/
 import { hostInstances } from '../rpc/contracts/conductor/host-instances';
 import { instanceDeleted } from '../rpc/contracts/conductor/instance-deleted';
 import { powerStates } from '../rpc/contracts/conductor/power-states';
+import { deleteInstance } from '../rpc/contracts/compute/delete-instance';
 import { scheduleInstance } from '../rpc/contracts/scheduler/schedule-instance';
 import type { InstancesRepository } from '../services/compute/instances.repository';
 import type { InstanceLifecycle } from '../services/compute/lifecycle.service';
-import { TASK, VM } from '../services/compute/states';
 
 const log = logger.child({ c: 'conductor' });
 
@@ -32,7 +32,12 @@ export async function serveConductor(d: ConductorDeps): Promise<void> {
   });
   await d.bus.serve(buildResult, async (r) => {
     if (r.ok) {
-      await d.lifecycle.buildSucceeded(r);
+      if (await d.lifecycle.buildSucceeded(r)) return;
+      // deleted (or moved) while it was building: the domain the host just made belongs to nobody
+      const now = await d.instances.get(r.instanceId);
+      if (!now || now.deleted || now.host !== r.host) {
+        await d.bus.cast(deleteInstance, { host: r.host, args: { instanceId: r.instanceId, actionId: '' } });
+      }
       return;
     }
     const failed = await d.lifecycle.buildFailed({ instanceId: r.instanceId, host: r.host, error: r.error ?? 'build failed' });
@@ -65,18 +70,22 @@ export async function serveConductor(d: ConductorDeps): Promise<void> {
 }
 
 /**
- * Builds on a host that went silent would wait forever: the conductor ends them in ERROR (their quota and claim
- * given back) so nothing stays in BUILD. Run periodically; each instance is settled by one compare-and-set.
+ * Builds that would otherwise wait forever end in ERROR (quota and claim given back), so nothing stays in BUILD: those
+ * on a host that stopped sending heartbeats, and those spawning for longer than `buildTimeoutMs` (0: no limit).
+ * Run periodically; each instance is settled by one compare-and-set, so concurrent sweepers agree.
  */
-export async function failBuildsOnDownHosts(d: ConductorDeps): Promise<number> {
+export async function failStuckBuilds(d: ConductorDeps, buildTimeoutMs: number, now = Date.now()): Promise<number> {
+  const down = new Set(await d.downHosts());
   let failed = 0;
-  for (const host of await d.downHosts()) {
-    for (const i of await d.instances.onHost(host)) {
-      if (i.vmState !== VM.BUILDING || i.taskState !== TASK.SPAWNING) continue;
-      const r = await d.lifecycle.buildFailed({ instanceId: i.id, host, error: `Compute host ${host} stopped responding during the build.` });
-      if (r?.rescheduled) await d.lifecycle.noValidHost(i.id, `Compute host ${host} stopped responding during the build.`);
-      if (r) failed++;
-    }
+  for (const i of await d.instances.spawning()) {
+    const hostDown = down.has(i.host!);
+    const tooLong = buildTimeoutMs > 0 && now - i.updatedAt.getTime() > buildTimeoutMs;
+    if (!hostDown && !tooLong) continue;
+    const why = hostDown ? `Compute host ${i.host} stopped responding during the build.` : `The build on ${i.host} did not finish within ${Math.round(buildTimeoutMs / 1000)} s.`;
+    const r = await d.lifecycle.buildFailed({ instanceId: i.id, host: i.host!, error: why });
+    // no token to fetch images elsewhere with: a stuck build ends here rather than being rescheduled
+    if (r?.rescheduled) await d.lifecycle.noValidHost(i.id, why);
+    if (r) failed++;
   }
   return failed;
 }

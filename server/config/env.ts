@@ -40,6 +40,21 @@ const ZEnv = z.object({
    * registers as the public image `tiny`; 'none' skips it. Unset: 'tiny', except under NODE_ENV=test where it is 'none'.
    */
   DEFAULT_IMAGE: z.enum(['tiny', 'none']).optional(),
+  /**
+   * Which hypervisor the all-in-one stack's own compute agent drives: 'libvirt' (qemu:///system, real VMs under TCG),
+   * 'test' (libvirt's test hypervisor: no real guests), 'none' (no agent; hosts join with `npm run agent`). Unset:
+   * 'libvirt' where libvirtd answers (as root, `npm start` installs and starts it), else 'test'; under NODE_ENV=test
+   * 'none'.
+   */
+  COMPUTE_DRIVER: z.enum(['libvirt', 'test', 'none']).optional(),
+  /** The all-in-one compute agent's host name; default: this machine's host name. */
+  COMPUTE_HOST: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/).optional(),
+  /** Build attempts on different hosts before an instance ends in ERROR (Nova's [scheduler] max_attempts). */
+  COMPUTE_MAX_BUILD_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** > 0 spreads instances over hosts by free RAM (Nova's ram_weight_multiplier), < 0 packs them. */
+  SCHEDULER_RAM_WEIGHT_MULTIPLIER: z.coerce.number().default(1),
+  /** A build still spawning after this long is ended in ERROR (Nova's instance_build_timeout); 0 never. */
+  COMPUTE_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(600),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -1,4 +1,3 @@
-import type { Db } from '../db/client';
 import { logger } from '../lib/logger';
 import type { Bus } from '../rpc/bus';
 import { buildInstance } from '../rpc/contracts/compute/build-instance';
@@ -16,7 +15,6 @@ import { selectDestinations } from './select-destinations';
 const log = logger.child({ c: 'scheduler' });
 
 export type SchedulerDeps = {
-  db: Db;
   bus: Bus;
   instances: InstancesRepository;
   lifecycle: InstanceLifecycle;
@@ -58,7 +56,7 @@ export class Scheduler {
   }
 
   private async requestSpec(i: TInstance, image: TImage | null): Promise<RequestSpec> {
-    const group = i.serverGroupId ? await this.d.db.serverGroup.findUnique({ where: { id: i.serverGroupId } }) : null;
+    const group = i.serverGroupId ? await this.d.instances.serverGroup(i.serverGroupId) : null;
     const rules = (group?.rules ?? {}) as { max_server_per_host?: number };
     return {
       instanceId: i.id,

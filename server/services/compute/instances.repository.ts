@@ -36,7 +36,7 @@ export type NewInstance = Omit<
 >;
 
 /** What a compare-and-set transition expects to find: the task (null = no task) and optionally the vm_state. */
-export type Expect = { task?: string | null | readonly string[]; vm?: readonly string[]; host?: string };
+export type Expect = { task?: string | null | readonly string[]; vm?: readonly string[]; host?: string | null };
 
 export type InstanceChanges = Partial<
   Pick<
@@ -149,6 +149,17 @@ export class InstancesRepository {
   /** Instances on a host, not deleted (what the agent should have). */
   async onHost(host: string): Promise<TInstance[]> {
     return (await this.db.instance.findMany({ where: { host, deleted: false } })).map(toInstance);
+  }
+
+  async serverGroup(id: string): Promise<{ id: string; projectId: string; policy: string; rules: Record<string, unknown> } | null> {
+    const g = await this.db.serverGroup.findUnique({ where: { id } });
+    return g && { id: g.id, projectId: g.projectId, policy: g.policy, rules: (g.rules ?? {}) as Record<string, unknown> };
+  }
+
+  /** Builds in progress on a host, for the stuck-build sweep. */
+  async spawning(): Promise<TInstance[]> {
+    const rows = await this.db.instance.findMany({ where: { deleted: false, vmState: 'building', taskState: 'spawning', host: { not: null } } });
+    return rows.map(toInstance);
   }
 
   /** Members of a server group that are placed somewhere, for the affinity filters. */

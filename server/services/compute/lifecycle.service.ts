@@ -12,7 +12,6 @@ import { ACTION_RULES, TASK, VM, type ServerAction } from './states';
 const log = logger.child({ c: 'compute-lifecycle' });
 
 /** libvirt/Nova power states the lifecycle needs to tell apart. */
-const RUNNING = 1;
 const SHUTDOWN = 4;
 const NOSTATE = 0;
 
@@ -144,7 +143,11 @@ export class InstanceLifecycle {
   }
 
   /** The host destroyed the domain (or the instance never reached one): everything it held is given back. */
-  async deleted(r: { instanceId: string; actionId: string | null; host: string | null }): Promise<TInstance | null> {
+  /**
+   * `local`: deleted by the API without a host's help (it never reached one, or its host is down); the instance must
+   * still be where the caller saw it (`host`), else a concurrent placement won and the caller retries.
+   */
+  async deleted(r: { instanceId: string; actionId: string | null; host: string | null; local?: boolean }): Promise<TInstance | null> {
     const done = await this.d.db.$transaction(async (tx) => {
       const before = await this.d.repo.get(r.instanceId, tx);
       if (!before) return null;
@@ -152,7 +155,7 @@ export class InstanceLifecycle {
       const i = await this.d.repo.transition(
         tx,
         r.instanceId,
-        r.host === null ? {} : { task: TASK.DELETING, host: r.host },
+        r.local ? { host: r.host } : { task: TASK.DELETING, host: r.host ?? '' },
         { vmState: VM.DELETED, taskState: null, powerState: NOSTATE, deleted: true, deletedAt: now, terminatedAt: now, quotaHeld: false },
       );
       if (!i) return null;

@@ -18,6 +18,8 @@ export function createImages(db: Db, config: Config) {
     sizeCap: config.IMAGE_SIZE_CAP_BYTES,
   };
   return {
+    /** Unchecked reads for other server-side services (compute's messages to hosts); never for callers' requests. */
+    repo: deps.repo,
     images: new ImagesService(deps),
     data: new ImageDataService(deps),
     members: new ImageMembersService(deps),

@@ -1,0 +1,55 @@
+import type { Config } from './config/env';
+import { failStuckBuilds, serveConductor, type ConductorDeps } from './conductor/conductor';
+import { logger } from './lib/logger';
+import type { RealtimeGateway } from './realtime/gateway';
+import type { Bus } from './rpc/bus';
+import { hostStateOf } from './scheduler/host-state';
+import { Scheduler } from './scheduler/scheduler';
+import { serveScheduler } from './scheduler/serve-scheduler';
+import type { Compute } from './services/compute/compute.module';
+import { isUp } from './services/compute/hosts.service';
+import { INSTANCE_EVENT } from './services/compute/instance-events';
+
+const log = logger.child({ c: 'compute-roles' });
+
+/**
+ * The control plane's compute roles on the bus: the scheduler, the conductor agents report to, the sweep that ends
+ * stuck builds, and the relay of instance events to the dashboard's socket.io rooms. Any number of controllers may
+ * run them: they compete on shared queues and every state change is a compare-and-set.
+ */
+export async function startComputeRoles(o: { bus: Bus; compute: Compute; config: Config; realtime: RealtimeGateway }) {
+  const { bus, compute, config } = o;
+  const { instances, lifecycle, imageRecords, imageUrl } = compute.internals;
+  const scheduler = new Scheduler({
+    bus,
+    instances,
+    lifecycle,
+    images: imageRecords,
+    hosts: async () => (await compute.hosts.repo.list()).map((n) => hostStateOf(n, isUp(n))),
+    imageUrl,
+    ramMultiplier: config.SCHEDULER_RAM_WEIGHT_MULTIPLIER,
+  });
+  const conductor: ConductorDeps = {
+    bus,
+    instances,
+    lifecycle,
+    recordReport: (r) => compute.hosts.recordReport(r),
+    downHosts: async () => (await compute.hosts.repo.list()).filter((n) => !isUp(n)).map((n) => n.host),
+  };
+  await serveScheduler(bus, scheduler);
+  await serveConductor(conductor);
+  const relay = await bus.subscribe(`instance.*.${INSTANCE_EVENT}`, (n) => {
+    o.realtime.publish({ projectId: n.projectId, type: n.event, payload: n.payload });
+  });
+  const sweep = setInterval(
+    () => void failStuckBuilds(conductor, config.COMPUTE_BUILD_TIMEOUT_SECONDS * 1000).catch((err: unknown) => log.warn({ err }, 'stuck-build sweep failed')),
+    15_000,
+  );
+  sweep.unref();
+  return {
+    async close() {
+      clearInterval(sweep);
+      await relay.unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { AppError } from '../../lib/errors';
+import { isCloudAdmin, type AuthContext } from '../../policy/auth-context';
+import { enforce } from '../../policy/policy';
+import { deleteInstance } from '../../rpc/contracts/compute/delete-instance';
+import { instanceAction } from '../../rpc/contracts/compute/instance-action';
+import { isUp } from './hosts.service';
+import type { TInstance } from './instance.dto';
+import { publishInstance } from './instance-events';
+import { instanceSpecOf } from './instance-spec';
+import type { ServerDeps } from './server-deps';
+import { ACTION_RULES, assertCanStart, TASK, type ServerAction } from './states';
+
+/** Nova's policy name of each action (os_compute_api:…). */
+const POLICY: Record<ServerAction, string> = {
+  start: 'servers:start',
+  stop: 'servers:stop',
+  reboot_soft: 'servers:reboot',
+  reboot_hard: 'servers:reboot',
+  pause: 'os-pause-server:pause',
+  unpause: 'os-pause-server:unpause',
+  suspend: 'os-suspend-server:suspend',
+  resume: 'os-suspend-server:resume',
+  rebuild: 'servers:rebuild',
+  resize: 'servers:resize',
+  confirm_resize: 'servers:confirm_resize',
+  revert_resize: 'servers:revert_resize',
+};
+
+/** The server when the caller's project owns it (admins: any); another project's server is simply not found. */
+export async function findServer(d: ServerDeps, ctx: AuthContext, id: string): Promise<TInstance> {
+  const i = await d.repo.get(id);
+  if (!i || i.deleted || (!isCloudAdmin(ctx) && i.projectId !== ctx.projectId)) {
+    throw new AppError('NotFound', `Instance ${id} could not be found.`);
+  }
+  return i;
+}
+
+const target = (i: TInstance) => ({ projectId: i.projectId, userId: i.userId });
+
+function assertUnlocked(ctx: AuthContext, i: TInstance) {
+  if (i.locked && !isCloudAdmin(ctx)) throw new AppError('Conflict', `Instance ${i.id} is locked`);
+}
+
+/**
+ * A power or lifecycle action: guard the state, set the task and record the action in one compare-and-set, then
+ * cast it to the instance's host, which reports back through the conductor.
+ */
+export async function runAction(
+  d: ServerDeps,
+  ctx: AuthContext,
+  id: string,
+  action: ServerAction,
+  opts: { imageId?: string; flavorId?: string } = {},
+): Promise<TInstance> {
+  const i = await findServer(d, ctx, id);
+  enforce(ctx, `os_compute_api:${POLICY[action]}`, target(i));
+  assertUnlocked(ctx, i);
+  assertCanStart(action, i);
+  if (!i.host) throw new AppError('Conflict', `Cannot '${ACTION_RULES[action].name}' instance ${id}: it is not on any host.`);
+  const rule = ACTION_RULES[action];
+  const image = opts.imageId ? await d.images.get(ctx, opts.imageId) : await d.imageRecords.get(i.imageId);
+  if (action === 'rebuild' && !image) throw new AppError('BadRequest', `Image ${opts.imageId ?? i.imageId} could not be found.`);
+
+  const { moved, actionId } = await d.db.$transaction(async (tx) => {
+    const moved = await d.repo.transition(tx, id, { task: null, vm: rule.from }, { taskState: rule.task, ...(opts.imageId && { imageId: opts.imageId }) });
+    if (!moved) throw new AppError('Conflict', `Cannot '${rule.name}' instance ${id}: another action started first.`);
+    const actionId = await d.repo.startAction(tx, {
+      instanceId: id,
+      action: rule.name,
+      requestId: ctx.requestId,
+      projectId: i.projectId,
+      userId: ctx.userId,
+      event: rule.event,
+      host: i.host,
+    });
+    return { moved, actionId };
+  });
+  await publishInstance(d.bus, moved);
+  const spec = action === 'rebuild' && image ? await instanceSpecOf(moved, image, { images: d.imageRecords, imageUrl: d.imageUrl, authToken: ctx.token }) : undefined;
+  try {
+    await d.bus.cast(instanceAction, { host: i.host, args: { instanceId: id, action, actionId, ...(spec && { spec }) }, ctx: { requestId: ctx.requestId } });
+  } catch (e) {
+    // nothing reached the host: undo the task so the server is not stuck in it
+    await d.lifecycle.actionFinished({ instanceId: id, actionId, host: i.host, action, ok: false, powerState: i.powerState, error: (e as Error).message });
+    throw new AppError('Unavailable', `The compute host of instance ${id} could not be reached; try again.`);
+  }
+  return moved;
+}
+
+/**
+ * Delete from any state. On a live host the host destroys the domain and disks and the conductor then releases
+ * the claim and quota; an instance that never reached a host, or whose host is down, is deleted here at once (a
+ * host that comes back destroys the domains it no longer knows).
+ */
+export async function deleteServer(d: ServerDeps, ctx: AuthContext, id: string): Promise<void> {
+  const i = await findServer(d, ctx, id);
+  enforce(ctx, 'os_compute_api:servers:delete', target(i));
+  assertUnlocked(ctx, i);
+  if (i.taskState === TASK.DELETING) return;
+  const node = i.host ? await d.hosts.repo.byHost(i.host) : null;
+  if (!i.host || !node || !isUp(node)) {
+    const actionId = await d.db.$transaction((tx) =>
+      d.repo.startAction(tx, { instanceId: id, action: 'delete', requestId: ctx.requestId, projectId: i.projectId, userId: ctx.userId }),
+    );
+    const done = await d.lifecycle.deleted({ instanceId: id, actionId, host: i.host, local: true });
+    if (!done) return deleteServer(d, ctx, id); // it moved meanwhile (placed on a host): delete it there
+    return;
+  }
+  const { moved, actionId } = await d.db.$transaction(async (tx) => {
+    const moved = await d.repo.transition(tx, id, { host: i.host! }, { taskState: TASK.DELETING });
+    if (!moved) return { moved: null, actionId: '' };
+    const actionId = await d.repo.startAction(tx, {
+      instanceId: id,
+      action: 'delete',
+      requestId: ctx.requestId,
+      projectId: i.projectId,
+      userId: ctx.userId,
+      event: 'compute_terminate_instance',
+      host: i.host,
+    });
+    return { moved, actionId };
+  });
+  if (!moved) return deleteServer(d, ctx, id);
+  await publishInstance(d.bus, moved);
+  await d.bus.cast(deleteInstance, { host: i.host, args: { instanceId: id, actionId }, ctx: { requestId: ctx.requestId } });
+}
