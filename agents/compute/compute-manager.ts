@@ -22,9 +22,7 @@ export class ComputeManager {
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly log;
 
-  constructor(
-    private readonly d: { host: string; bus: Bus; driver: HypervisorDriver; images: ImageCache },
-  ) {
+  constructor(private readonly d: { host: string; bus: Bus; driver: HypervisorDriver; images: ImageCache }) {
     this.log = logger.child({ c: 'compute-manager', host: d.host });
   }
 
@@ -32,7 +30,15 @@ export class ComputeManager {
     await this.serial(spec.instanceId, async () => {
       const report = (ok: boolean, powerState: number, error?: string) =>
         this.d.bus.cast(buildResult, {
-          args: { instanceId: spec.instanceId, host: this.d.host, attempt, ok, powerState, error, ...(!ok && { authToken: spec.authToken }) },
+          args: {
+            instanceId: spec.instanceId,
+            host: this.d.host,
+            attempt,
+            ok,
+            powerState,
+            error,
+            ...(!ok && { authToken: spec.authToken }),
+          },
         });
       try {
         await this.d.driver.spawn(await this.domainSpec(spec));
@@ -137,7 +143,9 @@ export class ComputeManager {
     }
     const format = spec.image.diskFormat;
     if (format !== 'qcow2' && format !== 'raw') {
-      throw new Error(`Image ${spec.image.id} has disk_format ${format}, which cannot be booted as a disk (qcow2 or raw, or an AMI with kernel_id).`);
+      throw new Error(
+        `Image ${spec.image.id} has disk_format ${format}, which cannot be booted as a disk (qcow2 or raw, or an AMI with kernel_id).`,
+      );
     }
     return { kind: 'disk', basePath: await fetch(spec.image), baseFormat: format };
   }

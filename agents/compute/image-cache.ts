@@ -54,7 +54,8 @@ export class ImageCache {
     const tmp = path.join(this.dir, `.${image.id}.${process.pid}.${Date.now()}.part`);
     try {
       const res = await fetch(image.url, { headers: { 'X-Auth-Token': authToken } });
-      if (!res.ok || !res.body) throw new Error(`downloading image ${image.id} failed: HTTP ${res.status} from the image service`);
+      if (!res.ok || !res.body)
+        throw new Error(`downloading image ${image.id} failed: HTTP ${res.status} from the image service`);
       const sha512 = createHash('sha512');
       const md5 = createHash('md5');
       let size = 0;
@@ -65,9 +66,12 @@ export class ImageCache {
         size += chunk.length;
       });
       await pipeline(body, fs.createWriteStream(tmp, { mode: 0o444 }));
-      if (image.size && size !== image.size) throw new Error(`image ${image.id} is ${size} bytes, expected ${image.size}`);
-      if (image.sha512 && sha512.digest('hex') !== image.sha512) throw new Error(`image ${image.id} failed its sha512 check`);
-      if (!image.sha512 && image.checksum && md5.digest('hex') !== image.checksum) throw new Error(`image ${image.id} failed its md5 check`);
+      if (image.size && size !== image.size)
+        throw new Error(`image ${image.id} is ${size} bytes, expected ${image.size}`);
+      if (image.sha512 && sha512.digest('hex') !== image.sha512)
+        throw new Error(`image ${image.id} failed its sha512 check`);
+      if (!image.sha512 && image.checksum && md5.digest('hex') !== image.checksum)
+        throw new Error(`image ${image.id} failed its md5 check`);
       await fsp.rename(tmp, target);
       return target;
     } catch (e) {
