@@ -102,4 +102,37 @@ describe.skipIf(!canRun)('libvirt qemu:///system', () => {
     expect(fs.existsSync(path.join(instancesDir, id))).toBe(false);
     expect(spawnSync('virsh', ['-c', 'qemu:///system', 'dominfo', id], { stdio: 'ignore' }).status).not.toBe(0);
   }, 90_000);
+
+  it('boots the tiny guest from its qcow2 image through a copy-on-write root disk of the flavor size', async (t) => {
+    const base = path.join(CACHE, 'tiny.qcow2');
+    if (!fs.existsSync(base))
+      t.skip('the build made no tiny.qcow2 (syslinux, mtools, dosfstools or qemu-utils missing)');
+    const driver = qemuDriver();
+    const id = crypto.randomUUID();
+    onFileEnd(() => driver.destroy(id));
+    await driver.spawn({
+      instanceId: id,
+      displayName: 'tiny from disk',
+      vcpus: 1,
+      memoryMb: 128,
+      rootGb: 1,
+      ephemeralGb: 1,
+      swapMb: 0,
+      boot: { kind: 'disk', basePath: base, baseFormat: 'qcow2' },
+    });
+    const info = JSON.parse(
+      spawnSync('qemu-img', ['info', '-U', '--output=json', path.join(instancesDir, id, 'disk')], { encoding: 'utf8' })
+        .stdout,
+    ) as { 'backing-filename': string; 'virtual-size': number };
+    expect(info['backing-filename']).toBe(base);
+    expect(info['virtual-size']).toBe(1024 ** 3);
+    let log = '';
+    for (const deadline = Date.now() + 60_000; !/Cumulo tiny guest \S+ booted[\s\S]*login:/.test(log);) {
+      if (Date.now() > deadline) throw new Error(`no login prompt within 60 s; console:\n${log.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+      log = await driver.consoleLog(id);
+    }
+    await driver.destroy(id);
+    expect(fs.existsSync(path.join(instancesDir, id))).toBe(false);
+  }, 90_000);
 });

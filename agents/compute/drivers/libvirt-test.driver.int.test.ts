@@ -70,6 +70,17 @@ describe('libvirt test hypervisor as simulated hosts', () => {
     expect(await b.powerState(onA.instanceId)).toBe(POWER_STATE.NOSTATE);
   });
 
+  it('fails a spawn from a missing image with a message naming the file, and leaves nothing behind', async () => {
+    const host = testHost('sim-c');
+    const basePath = path.join(root, 'no-such-image.qcow2');
+    const s = spec({ boot: { kind: 'disk', basePath, baseFormat: 'qcow2' } });
+    await expect(host.spawn(s)).rejects.toThrow(
+      `spawning instance ${s.instanceId} failed: base image file ${basePath} does not exist`,
+    );
+    expect(await host.listDomains()).toEqual([]);
+    expect(fs.existsSync(path.join(root, 'sim-c', 'instances', s.instanceId))).toBe(false);
+  });
+
   it('runs 20 hosts with 10 instances each quickly, in one process', async () => {
     const hosts = Array.from({ length: 20 }, (_, i) => testHost(`bulk-${i}`));
     const started = Date.now();
