@@ -6,7 +6,7 @@ import type { Db } from '../../db/client';
 import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { TComputeNode, TComputeNodeReport } from './host.dto';
-import { HostsService, isUp, SERVICE_DOWN_SECONDS } from './hosts.service';
+import { HostsService, isUp, legacyServiceId, SERVICE_DOWN_SECONDS } from './hosts.service';
 import { HypervisorsService } from './hypervisors.service';
 
 const admin = authContext({ roles: ['admin', 'member', 'reader'], projectId: 'admin-project' });
@@ -182,6 +182,15 @@ describe('compute hosts', () => {
     await hosts.deleteService(admin, node.serviceId);
     expect(await hosts.getNode(node.host)).toBeNull();
     expect((await rejection(hosts.deleteService(admin, node.serviceId))).code).toBe('NotFound');
+  });
+
+  it('finds a service by the integer id shown before 2.53', async () => {
+    const node = await hosts.recordReport(report(host()));
+    const id = legacyServiceId(node.serviceId);
+    expect(id).toBeGreaterThan(0);
+    expect(id).toBeLessThanOrEqual(0x7fffffff);
+    expect((await hosts.updateService(admin, String(id), { status: 'disabled' })).host).toBe(node.host);
+    expect((await rejection(hosts.updateService(admin, '0', { status: 'enabled' }))).code).toBe('NotFound');
   });
 
   it('refuses to delete a service that is the source of a resize', async () => {

@@ -39,6 +39,15 @@ export function normalizeUuid(id: string): string | null {
 }
 
 /**
+ * The integer id os-services showed before microversion 2.53 (clients and Tempest's schemas expect an integer
+ * there): 31 bits of the service UUID. Hosts are few, so a lookup by it scans them; a clash is refused as Nova
+ * refuses an ambiguous id.
+ */
+export function legacyServiceId(serviceId: string): number {
+  return parseInt(serviceId.replaceAll('-', '').slice(0, 8), 16) & 0x7fffffff || 1;
+}
+
+/**
  * Compute hosts: what agents report (via the conductor), the os-services view operators enable and disable, and the
  * availability zones the hosts make up. Hypervisor listings are in hypervisors.service.ts.
  */
@@ -188,7 +197,14 @@ export class HostsService {
     return nodes.map((n) => ({ ...n, up: isUp(n, now) }));
   }
 
+  /** By UUID, or by the integer id clients before 2.53 were shown (see legacyServiceId). */
   private async serviceOrThrow(serviceId: string): Promise<TComputeNode> {
+    if (/^[0-9]{1,10}$/.test(serviceId)) {
+      const matches = (await this.repo.list()).filter((n) => legacyServiceId(n.serviceId) === Number(serviceId));
+      if (matches.length > 1) throw new AppError('BadRequest', `Service id ${serviceId} refers to multiple services.`);
+      if (matches[0]) return matches[0];
+      throw new AppError('NotFound', `Service ${serviceId} not found.`);
+    }
     const id = normalizeUuid(serviceId);
     const node = id && (await this.repo.byServiceId(id));
     if (!node) throw new AppError('NotFound', `Service ${serviceId} not found.`);

@@ -6,7 +6,7 @@ import { identityClient, suffix, type Actor } from '../../../../../tests/helpers
 import { startTestStack } from '../../../../../tests/helpers/stack';
 import { createDb } from '../../../../db/client';
 import type { TComputeNodeReport } from '../../../../services/compute/host.dto';
-import { HostsService } from '../../../../services/compute/hosts.service';
+import { HostsService, legacyServiceId } from '../../../../services/compute/hosts.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NOVA_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/;
@@ -65,6 +65,8 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
     // before 2.11 there is no forced_down
     const old = await nova.expectCall(200, 'GET', `/os-services?host=${node.host}`, { token: admin, version: '2.10' });
     expect(old.body.services[0]).not.toHaveProperty('forced_down');
+    // before 2.53 the id is an integer (derived from the UUID), as Nova's and Tempest's schemas have it
+    expect(old.body.services[0].id).toBe(legacyServiceId(node.serviceId));
     // 2.75 refuses unknown query parameters
     const bad = await nova.call('GET', '/os-services?hots=x', { token: admin });
     expect(bad.status).toBe(400);
@@ -169,7 +171,9 @@ describe.concurrent('Nova os-services, os-hypervisors and os-availability-zone',
     expect(refused.status).toBe(409);
     expect(refused.body.conflictingRequest.message).toContain('hosting instances');
     await db.instance.update({ where: { id: vm.id }, data: { deleted: true } });
-    expect((await nova.call('DELETE', `/os-services/${node.serviceId}`, { token: admin })).status).toBe(204);
+    // before 2.53 by the integer id the listing showed
+    const legacy = legacyServiceId(node.serviceId);
+    expect((await nova.call('DELETE', `/os-services/${legacy}`, { token: admin, version: '2.52' })).status).toBe(204);
     expect((await nova.call('DELETE', `/os-services/${node.serviceId}`, { token: admin })).status).toBe(404);
     expect((await nova.call('DELETE', '/os-services/42', { token: admin })).status).toBe(400);
   });

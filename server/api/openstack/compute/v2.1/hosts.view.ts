@@ -5,12 +5,13 @@ import type {
   THypervisor,
   THypervisorStatistics,
 } from '../../../../services/compute/host.dto';
-import { COMPUTE_BINARY } from '../../../../services/compute/hosts.service';
+import { COMPUTE_BINARY, legacyServiceId } from '../../../../services/compute/hosts.service';
 import { atLeast } from '../microversion';
 
 /**
- * Nova JSON for os-services, os-hypervisors and os-availability-zone. Cumulo's ids are UUIDs at every microversion:
- * before 2.53 Nova showed integer ids, and we show the UUID there too (clients treat ids as opaque strings).
+ * Nova JSON for os-services, os-hypervisors and os-availability-zone. Ids are UUIDs, as Nova's from 2.53. Before
+ * 2.53 Nova showed integers: services show an integer derived from their UUID there (legacyServiceId; Tempest's
+ * 2.1 schema insists), hypervisors keep their UUID (clients and Tempest accept a string).
  */
 
 /** Nova's timestamps: ISO 8601 with microseconds and no zone ("2026-12-02T18:12:28.123000"). */
@@ -19,7 +20,7 @@ export const novaTime = (d: Date) => d.toISOString().replace('Z', '000');
 /** One nova-compute service, as GET /os-services lists it (and PUT answers it from 2.53). */
 export function serviceView(req: FastifyRequest, s: TComputeService) {
   return {
-    id: s.serviceId,
+    id: atLeast(req, '2.53') ? s.serviceId : legacyServiceId(s.serviceId),
     binary: COMPUTE_BINARY,
     host: s.host,
     zone: s.availabilityZone,

@@ -15,23 +15,23 @@ export function quotaSetRoutes(app: FastifyInstance, compute: Compute) {
   const quotas = compute.computeQuotas;
 
   app.get<{ Params: IdParams }>('/os-quota-sets/:id', async (req) => {
-    quotaQueryInput(req.query, atLeast(req, '2.75'));
+    quotaQueryInput(req.query, atLeast(req, '2.75'), { change: false });
     return quotaSetView(req, await quotas.quotaSet(authOf(req), req.params.id), req.params.id);
   });
   app.get<{ Params: IdParams }>('/os-quota-sets/:id/detail', async (req) => {
-    quotaQueryInput(req.query, atLeast(req, '2.75'));
+    quotaQueryInput(req.query, atLeast(req, '2.75'), { change: false });
     return quotaDetailView(req, await quotas.quotaDetail(authOf(req), req.params.id), req.params.id);
   });
   app.get<{ Params: IdParams }>('/os-quota-sets/:id/defaults', async (req) =>
     quotaSetView(req, await quotas.defaults(authOf(req)), req.params.id),
   );
   app.put<{ Params: IdParams }>('/os-quota-sets/:id', async (req) => {
-    quotaQueryInput(req.query, atLeast(req, '2.75'));
+    quotaQueryInput(req.query, atLeast(req, '2.75'), { change: true });
     const { limits, force } = quotaSetUpdateInput(req.body, { v236: atLeast(req, '2.36'), v257: atLeast(req, '2.57') });
     return quotaSetView(req, await quotas.update(authOf(req), req.params.id, limits, { force }));
   });
   app.delete<{ Params: IdParams }>('/os-quota-sets/:id', async (req, reply) => {
-    quotaQueryInput(req.query, atLeast(req, '2.75'));
+    quotaQueryInput(req.query, atLeast(req, '2.75'), { change: true });
     await quotas.reset(authOf(req), req.params.id);
     return reply.status(202).send();
   });

@@ -186,7 +186,14 @@ describe('Nova limits, os-quota-sets and os-quota-class-sets', async () => {
         body: { quota_set: { floating_ips: 10, injected_files: 3 } },
       });
       expect(old.body.quota_set).toMatchObject({ floating_ips: -1, injected_files: 5 });
-      expect((await nova.call('GET', `${path}?user_id=${alice.id}`, { token: admin })).status).toBe(400);
+      // no per-user limits: a user's quota is the project's, and changing one is refused
+      const forUser = await nova.expectCall(200, 'GET', `${path}?user_id=${alice.id}`, { token: admin });
+      expect(forUser.body.quota_set.id).toBe(alice.projectId);
+      const userPut = await nova.call('PUT', `${path}?user_id=${alice.id}`, {
+        token: admin,
+        body: { quota_set: { ram: 1 } },
+      });
+      expect(userPut.status).toBe(400);
       expect((await nova.call('GET', '/limits?bogus=1', { token: alice.token })).status).toBe(400);
     });
   });

@@ -69,10 +69,16 @@ export function quotaClassUpdateInput(body: unknown, v: { v250: boolean; v257: b
 
 const ZUserQuery = z.object({ user_id: z.union([z.string(), z.array(z.string())]).optional() });
 
-/** Queries of os-quota-sets: only `user_id` (strictly from 2.75); per-user quotas are not kept, so it is refused. */
-export function quotaQueryInput(query: unknown, strict: boolean): void {
+/**
+ * Queries of os-quota-sets: only `user_id` (strictly from 2.75). No per-user limits are kept, so a user's quota is
+ * its project's (what Nova answers for a user without overrides); changing one is refused rather than applied to
+ * the whole project.
+ */
+export function quotaQueryInput(query: unknown, strict: boolean, opts: { change: boolean }): void {
   const q = parseInput(strict ? ZUserQuery.strict() : ZUserQuery.passthrough(), query ?? {});
-  if (q.user_id !== undefined) throw new AppError('BadRequest', 'Per-user quotas are not supported: omit user_id.');
+  if (q.user_id !== undefined && opts.change) {
+    throw new AppError('BadRequest', 'Per-user quotas are not supported: omit user_id to change the project quota.');
+  }
 }
 
 const ZLimitsQuery = z.object({ tenant_id: z.string({ invalid_type_error: 'must be given once' }).min(1).optional() });
