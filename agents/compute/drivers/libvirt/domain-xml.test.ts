@@ -19,6 +19,10 @@ describe('domain XML', () => {
     expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
   });
 
+  it('drops control characters, which no XML document may hold (libvirt would refuse the domain)', () => {
+    expect(escapeXml('a\u0001b\u001bc\td')).toBe('abc\td');
+  });
+
   it('names the domain by the instance UUID and keeps the display name, escaped and on one line, as its title', () => {
     const xml = buildDomainXml(spec, 'qemu', files);
     expect(xml).toContain(`<name>${spec.instanceId}</name>`);

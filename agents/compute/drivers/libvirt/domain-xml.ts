@@ -17,8 +17,11 @@ export type DomainFiles = {
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
+/** Escaped for text and attribute values; control characters XML 1.0 cannot carry at all are dropped. */
 export function escapeXml(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+  return String(value)
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, '')
+    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 }
 
 /** libvirt rejects a <title> with a line break; a display name is one line in every listing anyway. */
