@@ -34,7 +34,7 @@ export class FlavorsService {
     // only admins choose which visibility they list; everyone else sees what they may use
     const q = viewer.admin ? query : { ...query, isPublic: true };
     const marker = q.marker === undefined ? null : await this.repo.getVisible(viewer, q.marker);
-    if (q.marker !== undefined && !marker) throw new AppError('BadRequest', `Marker ${q.marker} could not be found.`);
+    if (q.marker !== undefined && !marker) throw new AppError('BadRequest', `marker [${q.marker}] not found`);
     return this.repo.list(viewer, q, marker);
   }
 
@@ -121,10 +121,11 @@ export class FlavorsService {
     return this.repo.listAccess(id);
   }
 
-  async addAccess(ctx: AuthContext, id: string, projectId: string): Promise<TFlavorAccess[]> {
+  /** `refusePublic`: from 2.7 Nova refuses to share a public flavor; before, the share is recorded (and moot). */
+  async addAccess(ctx: AuthContext, id: string, projectId: string, refusePublic = true): Promise<TFlavorAccess[]> {
     enforce(ctx, 'os_compute_api:os-flavor-access:add_tenant_access');
     const flavor = await this.find(ctx, id);
-    if (flavor.isPublic) throw new AppError('Conflict', 'Can not add access to a public flavor.');
+    if (refusePublic && flavor.isPublic) throw new AppError('Conflict', 'Can not add access to a public flavor.');
     try {
       await this.repo.addAccess(id, projectId);
     } catch (e) {

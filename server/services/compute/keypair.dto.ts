@@ -20,7 +20,7 @@ export const ZKeyPairName = z
   .min(1)
   .max(255)
   .regex(/^[A-Za-z0-9 _.@-]+$/, "a key pair name may contain only letters, digits, spaces and '_-.@'")
-  .refine((s) => s.trim().length > 0, 'a key pair name must not be blank');
+  .refine((s) => s.trim() === s, 'a key pair name can not start or end with whitespace');
 
 export const ZCreateKeyPair = z.object({
   name: ZKeyPairName,

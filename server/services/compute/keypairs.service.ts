@@ -69,7 +69,7 @@ export class KeyPairsService {
           userId,
           name: data.name,
           type: data.type,
-          publicKey: material.publicKey.trim(),
+          publicKey: material.publicKey,
           fingerprint,
         },
         limit,
@@ -119,7 +119,11 @@ function fingerprintOf(type: TKeyPair['type'], publicKey: string): string {
     return type === 'x509' ? x509Fingerprint(publicKey) : sshFingerprint(parsePublicKey(publicKey));
   } catch (e) {
     if (!(e instanceof InvalidKey)) throw e;
-    const what = type === 'x509' ? 'X509 fingerprint' : 'fingerprint';
-    throw new AppError('BadRequest', `Keypair data is invalid: failed to generate ${what}: ${e.message}`);
+    // Nova's wording: it names the cause for certificates only
+    const reason =
+      type === 'x509'
+        ? `failed to generate X509 fingerprint. Error message: ${e.message}`
+        : 'failed to generate fingerprint';
+    throw new AppError('BadRequest', `Keypair data is invalid: ${reason}`, { cause: e.message });
   }
 }

@@ -68,7 +68,8 @@ export function flavorRoutes(app: FastifyInstance, compute: Compute) {
   });
   app.delete<{ Params: KeyParams }>('/flavors/:id/os-extra_specs/:key', async (req, reply) => {
     await flavors.deleteExtraSpec(authOf(req), req.params.id, req.params.key);
-    return accepted(reply);
+    // unlike a flavor's, an extra spec's deletion answers 200
+    return reply.status(200).send();
   });
 
   app.get<{ Params: IdParams }>('/flavors/:id/os-flavor-access', async (req) =>
@@ -79,7 +80,7 @@ export function flavorRoutes(app: FastifyInstance, compute: Compute) {
     const ctx = authOf(req);
     const access =
       action === 'add'
-        ? await flavors.addAccess(ctx, req.params.id, projectId)
+        ? await flavors.addAccess(ctx, req.params.id, projectId, atLeast(req, '2.7'))
         : await flavors.removeAccess(ctx, req.params.id, projectId);
     return accessView(access);
   });
@@ -89,5 +90,7 @@ export function flavorRoutes(app: FastifyInstance, compute: Compute) {
 function nextLink(req: FastifyRequest, marker: string) {
   const u = new URL(req.url, 'http://x');
   u.searchParams.set('marker', marker);
+  // Nova writes the next link's parameters sorted
+  u.searchParams.sort();
   return `${apiRoot(req)}${u.pathname.replace(/^\/compute/, '')}?${u.searchParams.toString()}`;
 }

@@ -43,6 +43,16 @@ const ZRxtx = z
   ])
   .pipe(z.number().positive().max(3.40282e38));
 const ZDescription = z.string().max(65535).nullable();
+// Nova's "boolean" parameter type: JSON booleans and the usual spellings of them
+const TRUE_WORDS = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes'];
+const FALSE_WORDS = ['False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no'];
+const ZBoolean = z.union([
+  z.boolean(),
+  z
+    .string()
+    .refine((s) => TRUE_WORDS.includes(s) || FALSE_WORDS.includes(s), 'must be a boolean')
+    .transform((s) => TRUE_WORDS.includes(s)),
+]);
 
 const ZCreateBase = z
   .object({
@@ -54,7 +64,7 @@ const ZCreateBase = z
     'OS-FLV-EXT-DATA:ephemeral': integerFrom(0).optional(),
     swap: integerFrom(0).optional(),
     rxtx_factor: ZRxtx.optional(),
-    'os-flavor-access:is_public': z.boolean().optional(),
+    'os-flavor-access:is_public': ZBoolean.optional(),
   })
   .strict();
 const ZCreate = z.object({ flavor: ZCreateBase }).strict();
@@ -102,14 +112,15 @@ function parseMin(name: string, v: string | undefined): number | undefined {
   return Number(v);
 }
 
-/** Nova's paging: limit is capped at osapi_max_limit (1000), and 0 means that cap. */
+/** Nova's paging: limit defaults to, and is capped at, [api] max_limit (1000). */
 export const MAX_LIMIT = 1000;
 export function parseLimit(v: string | undefined): number {
   if (v === undefined) return MAX_LIMIT;
   if (!/^-?\d+$/.test(v.trim())) throw new AppError('BadRequest', 'limit param must be an integer');
   const n = Number(v);
   if (n < 0) throw new AppError('BadRequest', 'limit param must be positive');
-  return Math.min(MAX_LIMIT, n || MAX_LIMIT);
+  // 0 asks for nothing, as Nova pages it
+  return Math.min(MAX_LIMIT, n);
 }
 
 const lastOf = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as unknown) : v);
@@ -140,9 +151,8 @@ export function flavorListInput(query: unknown, strict: boolean): TFlavorListQue
   };
 }
 
-const ZSpecValue = z
-  .union([z.string(), z.number().transform(String), z.boolean().transform(String)])
-  .pipe(z.string().max(255));
+// Nova takes numbers too and keeps them as strings
+const ZSpecValue = z.union([z.string(), z.number().transform(String)]).pipe(z.string().max(255));
 const ZSpecKey = z
   .string()
   .min(1)

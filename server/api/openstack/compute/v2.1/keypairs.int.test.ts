@@ -80,7 +80,7 @@ describe.concurrent('Nova key pairs API', async () => {
   });
 
   it("imports an SSH key at 2.2: 201 with type ssh and ssh-keygen's fingerprint; lists, shows, deletes with 204", async () => {
-    const k = await nova.createKeypair(alice.token, `imp-${suffix()}`, `${ED25519}\n`);
+    const k = await nova.createKeypair(alice.token, `imp-${suffix()}`, ED25519);
     expect(k).toEqual({ name: k.name, public_key: ED25519, fingerprint: ED25519_MD5, user_id: alice.id, type: 'ssh' });
     const list = await nova.expectCall(200, 'GET', '/os-keypairs', { token: alice.token, version: '2.2' });
     expect(list.body.keypairs).toContainEqual({
@@ -123,6 +123,7 @@ describe.concurrent('Nova key pairs API', async () => {
     ['an unsafe character', { name: 'a/b' }, '2.1'],
     ['an empty name', { name: '' }, '2.1'],
     ['a blank name', { name: '   ' }, '2.1'],
+    ['a leading space', { name: ' k' }, '2.1'],
     ['a 256-character name', { name: 'k'.repeat(256) }, '2.1'],
     ['no name', {}, '2.1'],
     ['a public key that does not parse', { name: 'k', public_key: 'ssh-rsa not-a-key' }, '2.1'],

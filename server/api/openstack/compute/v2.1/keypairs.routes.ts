@@ -29,11 +29,12 @@ export function keypairRoutes(app: FastifyInstance, compute: Compute) {
     return reply.status(atLeast(req, '2.2') ? 201 : 200).send(keyPairCreated(req, keypair, privateKey));
   });
   app.get<{ Params: NameParams }>('/os-keypairs/:name', async (req) => {
-    const userId = keyPairUserInput(req.query, atLeast(req, '2.10'));
+    const userId = keyPairUserInput(req.query, atLeast(req, '2.10'), atLeast(req, '2.75'));
     return keyPairView(req, await keypairs.get(authOf(req), req.params.name, userId));
   });
   app.delete<{ Params: NameParams }>('/os-keypairs/:name', async (req, reply) => {
-    await keypairs.delete(authOf(req), req.params.name, keyPairUserInput(req.query, atLeast(req, '2.10')));
+    const userId = keyPairUserInput(req.query, atLeast(req, '2.10'), atLeast(req, '2.75'));
+    await keypairs.delete(authOf(req), req.params.name, userId);
     return reply.status(atLeast(req, '2.2') ? 204 : 202).send();
   });
 }
@@ -41,5 +42,6 @@ export function keypairRoutes(app: FastifyInstance, compute: Compute) {
 function nextLink(req: FastifyRequest, marker: string) {
   const u = new URL(req.url, 'http://x');
   u.searchParams.set('marker', marker);
+  u.searchParams.sort();
   return `${apiRoot(req)}/v2.1/os-keypairs?${u.searchParams.toString()}`;
 }

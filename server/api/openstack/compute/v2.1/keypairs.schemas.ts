@@ -40,8 +40,9 @@ export function keyPairListInput(
   };
 }
 
-/** GET/DELETE /os-keypairs/{name}: `user_id` from 2.10. */
-export function keyPairUserInput(query: unknown, withUser: boolean): string | undefined {
-  if (!withUser) return undefined;
-  return parseInput(z.object({ user_id: z.string().optional() }), flat(query)).user_id;
+/** GET/DELETE /os-keypairs/{name}: `user_id` from 2.10; unknown parameters refused from 2.75. */
+export function keyPairUserInput(query: unknown, withUser: boolean, strict: boolean): string | undefined {
+  const schema = z.object({ user_id: z.string().optional() });
+  const q = parseInput(strict ? schema.strict() : schema, flat(query));
+  return withUser ? q.user_id : undefined;
 }
