@@ -19,16 +19,9 @@ import {
 } from '../driver';
 import { buildDomainXml } from './libvirt/domain-xml';
 import type { HostFlavour } from './libvirt/host-flavour';
-import {
-  checkBootFiles,
-  exists,
-  instancePaths,
-  isInstanceId,
-  type InstancePaths,
-  readTail,
-  removeDir,
-} from './libvirt/instance-files';
+import { checkBootFiles, instancePaths, isInstanceId, readTail, removeDir } from './libvirt/instance-files';
 import { createDisks, domainFiles, growOrCreateDisks } from './libvirt/instance-disks';
+import { discard, type Found, shutdownCleanly, startAndWait, stateOf, stop } from './libvirt/domain-steps';
 import { KeyedLock } from './libvirt/keyed-lock';
 import { type Domain, DomainState, LibvirtConnection } from './libvirt/libvirt-connection';
 import { powerStateLabel, powerStateOf } from './libvirt/power-state';
@@ -45,9 +38,6 @@ export type LibvirtDriverOptions = (LibvirtQemuOptions | LibvirtTestOptions) & {
 };
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-type Found = { conn: LibvirtConnection; dom: Domain; paths: InstancePaths };
 
 export class LibvirtDriver implements HypervisorDriver {
   readonly name: string;
@@ -99,10 +89,13 @@ export class LibvirtDriver implements HypervisorDriver {
         const files = domainFiles(spec, paths);
         await createDisks(this.host, spec, files);
         dom = await conn.define(buildDomainXml(spec, this.host.domainType, files));
-        await this.startAndWait({ conn, dom, paths }, spec);
+        await startAndWait({ conn, dom, paths }, this.host, spec, this.startTimeoutMs);
       } catch (e) {
-        await this.discard(conn, dom, paths);
-        throw new Error(`spawning instance ${spec.instanceId} failed: ${messageOf(e)}`, { cause: e });
+        const leftover = await discard(conn, dom, paths).then(
+          () => '',
+          (c: unknown) => `; cleaning up failed too: ${messageOf(c)}`,
+        );
+        throw new Error(`spawning instance ${spec.instanceId} failed: ${messageOf(e)}${leftover}`, { cause: e });
       }
     });
   }
@@ -111,7 +104,7 @@ export class LibvirtDriver implements HypervisorDriver {
     return this.locks.run(instanceId, async () => {
       const conn = await this.connection();
       const paths = instancePaths(this.host.instancesDir, instanceId);
-      await this.discard(conn, await conn.lookup(instanceId), paths);
+      await discard(conn, await conn.lookup(instanceId), paths);
     });
   }
 
@@ -126,12 +119,12 @@ export class LibvirtDriver implements HypervisorDriver {
         status.memoryMb === spec.memoryMb &&
         !(files.rootDisk && (await this.host.isSmallerThan(files.rootDisk, spec.rootGb)));
       if (unchanged) return;
-      await this.stop(found, true, this.cleanShutdownTimeoutMs);
+      await stop(found, true, this.cleanShutdownTimeoutMs);
       // the saved memory of a suspended guest no longer fits the new flavor
       await fs.rm(found.paths.memorySave, { force: true });
       await growOrCreateDisks(this.host, spec, files);
       found.dom = await found.conn.define(buildDomainXml(spec, this.host.domainType, files));
-      await this.startAndWait(found, spec);
+      await startAndWait(found, this.host, spec, this.startTimeoutMs);
     });
   }
 
@@ -139,13 +132,13 @@ export class LibvirtDriver implements HypervisorDriver {
     return this.locks.run(spec.instanceId, async () => {
       const found = await this.find(spec.instanceId, 'rebuild');
       await checkBootFiles(spec.boot);
-      await this.stop(found, true, this.cleanShutdownTimeoutMs);
+      await stop(found, true, this.cleanShutdownTimeoutMs);
       await fs.rm(found.paths.memorySave, { force: true });
       await fs.rm(found.paths.rootDisk, { force: true });
       const files = domainFiles(spec, found.paths);
       if (files.rootDisk) await this.host.createRootDisk(spec, files.rootDisk);
       found.dom = await found.conn.define(buildDomainXml(spec, this.host.domainType, files));
-      await this.startAndWait(found, spec);
+      await startAndWait(found, this.host, spec, this.startTimeoutMs);
     });
   }
 
@@ -159,21 +152,21 @@ export class LibvirtDriver implements HypervisorDriver {
   powerOff(instanceId: string, opts: { clean?: boolean; timeoutMs?: number } = {}): Promise<void> {
     return this.locks.run(instanceId, async () => {
       const found = await this.find(instanceId, 'power off');
-      await this.stop(found, opts.clean ?? true, opts.timeoutMs ?? this.cleanShutdownTimeoutMs);
+      await stop(found, opts.clean ?? true, opts.timeoutMs ?? this.cleanShutdownTimeoutMs);
     });
   }
 
   reboot(instanceId: string, hard: boolean): Promise<void> {
     return this.locks.run(instanceId, async () => {
       const found = await this.find(instanceId, 'reboot');
-      const state = await this.stateOf(found);
+      const state = await stateOf(found);
       // soft, as Nova does it: ACPI shutdown and a fresh start, so the new boot is a real one
-      if (!hard && state === POWER_STATE.RUNNING && (await this.shutdownCleanly(found, this.cleanShutdownTimeoutMs))) {
-        return this.startAndWait(found, { instanceId });
+      if (!hard && state === POWER_STATE.RUNNING && (await shutdownCleanly(found, this.cleanShutdownTimeoutMs))) {
+        return startAndWait(found, this.host, { instanceId }, this.startTimeoutMs);
       }
       await found.conn.destroy(found.dom);
       await fs.rm(found.paths.memorySave, { force: true }); // a hard reboot boots afresh, even a suspended guest
-      await this.startAndWait(found, { instanceId });
+      await startAndWait(found, this.host, { instanceId }, this.startTimeoutMs);
     });
   }
 
@@ -200,7 +193,7 @@ export class LibvirtDriver implements HypervisorDriver {
 
   resume(instanceId: string): Promise<void> {
     return this.transition(instanceId, 'resume', POWER_STATE.RUNNING, POWER_STATE.SUSPENDED, (f) =>
-      this.startAndWait(f, { instanceId }),
+      startAndWait(f, this.host, { instanceId }, this.startTimeoutMs),
     );
   }
 
@@ -208,7 +201,7 @@ export class LibvirtDriver implements HypervisorDriver {
     const conn = await this.connection();
     const dom = await conn.lookup(instanceId);
     if (!dom) return POWER_STATE.NOSTATE;
-    return this.stateOf({ conn, dom, paths: instancePaths(this.host.instancesDir, instanceId) });
+    return stateOf({ conn, dom, paths: instancePaths(this.host.instancesDir, instanceId) });
   }
 
   async listDomains(): Promise<DomainInfo[]> {
@@ -269,12 +262,6 @@ export class LibvirtDriver implements HypervisorDriver {
     return { conn, dom, paths };
   }
 
-  private async stateOf(f: Found): Promise<PowerState> {
-    const status = await f.conn.status(f.dom);
-    if (!status) return POWER_STATE.NOSTATE;
-    return powerStateOf(status.state, f.paths.memorySave);
-  }
-
   /** Runs `act` when the domain is in `from`; nothing when it already is in `to`; rejects otherwise. */
   private transition(
     instanceId: string,
@@ -285,7 +272,7 @@ export class LibvirtDriver implements HypervisorDriver {
   ): Promise<void> {
     return this.locks.run(instanceId, async () => {
       const found = await this.find(instanceId, action);
-      const state = await this.stateOf(found);
+      const state = await stateOf(found);
       if (state === to) return;
       if (state !== from)
         throw new Error(`cannot ${action} instance ${instanceId} while it is ${powerStateLabel(state)}`);
@@ -294,67 +281,10 @@ export class LibvirtDriver implements HypervisorDriver {
   }
 
   private async ensureRunning(f: Found, spec: { instanceId: string }): Promise<void> {
-    const state = await this.stateOf(f);
+    const state = await stateOf(f);
     if (state === POWER_STATE.RUNNING || state === POWER_STATE.PAUSED) return;
     if (state === POWER_STATE.CRASHED) await f.conn.destroy(f.dom);
-    await this.startAndWait(f, spec);
-  }
-
-  /** Starts the domain, from its saved memory when it was suspended, and waits until it runs. */
-  private async startAndWait(f: Found, spec: { instanceId: string }): Promise<void> {
-    const resuming = await exists(f.paths.memorySave);
-    if (resuming) {
-      // moved aside first: an agent that dies between the restore and the removal must not restore this (by then
-      // stale) memory over a disk the guest has written since; dying before the restore only loses the memory
-      await fs.rename(f.paths.memorySave, f.paths.memoryRestoring);
-      try {
-        await f.conn.restore(f.paths.memoryRestoring);
-      } catch (e) {
-        await fs.rename(f.paths.memoryRestoring, f.paths.memorySave); // nothing ran from it: resume may be retried
-        throw e;
-      }
-      await fs.rm(f.paths.memoryRestoring, { force: true });
-    } else {
-      await f.conn.start(f.dom);
-    }
-    // a guest saved while paused comes back paused
-    const ok = [POWER_STATE.RUNNING, ...(resuming ? [POWER_STATE.PAUSED] : [])];
-    if (!(await this.settle(f, ok, this.startTimeoutMs))) {
-      throw new Error(`domain did not reach running within ${this.startTimeoutMs / 1000} s`);
-    }
-    await this.host.started(spec, f.paths.consoleLog, resuming ? 'resumed' : 'booted');
-  }
-
-  /** Off, cleanly (ACPI, up to `timeoutMs`) when asked and possible, else hard. Off already: nothing. */
-  private async stop(f: Found, clean: boolean, timeoutMs: number): Promise<void> {
-    const state = await this.stateOf(f);
-    if (state === POWER_STATE.SHUTDOWN || state === POWER_STATE.SUSPENDED || state === POWER_STATE.NOSTATE) return;
-    if (clean && state === POWER_STATE.RUNNING && (await this.shutdownCleanly(f, timeoutMs))) return;
-    await f.conn.destroy(f.dom);
-  }
-
-  private async shutdownCleanly(f: Found, timeoutMs: number): Promise<boolean> {
-    await f.conn.shutdown(f.dom);
-    return this.settle(f, [POWER_STATE.SHUTDOWN], timeoutMs);
-  }
-
-  /** Polls until the domain is in one of `states`; false after `timeoutMs`. */
-  private async settle(f: Found, states: PowerState[], timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
-      if (states.includes(await this.stateOf(f))) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(delay);
-    }
-  }
-
-  /** Hard stop, undefine, remove the instance directory: what destroy and a failed spawn leave is nothing. */
-  private async discard(conn: LibvirtConnection, dom: Domain | null, paths: InstancePaths): Promise<void> {
-    if (dom) {
-      await conn.destroy(dom);
-      await conn.undefine(dom);
-    }
-    await removeDir(paths.dir);
+    await startAndWait(f, this.host, spec, this.startTimeoutMs);
   }
 }
 
