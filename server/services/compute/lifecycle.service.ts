@@ -7,6 +7,7 @@ import type { TInstance } from './instance.dto';
 import { resourcesOf } from './instance.dto';
 import { publishInstance } from './instance-events';
 import type { InstancesRepository } from './instances.repository';
+import { isResizeStep, settleResize } from './resize';
 import { ACTION_RULES, TASK, VM, type ServerAction } from './states';
 
 const log = logger.child({ c: 'compute-lifecycle' });
@@ -44,24 +45,26 @@ export class InstanceLifecycle {
    */
   async claimHost(instance: TInstance, host: string): Promise<{ claimed: TInstance } | 'full' | 'gone'> {
     const res = resourcesOf(instance.flavor);
-    const updated = await this.d.db.$transaction(async (tx) => {
-      const claimed = await this.d.claims.claim(tx, { instanceId: instance.id, kind: 'instance', host, ...res });
-      if (!claimed) return null;
-      const moved = await this.d.repo.transition(
-        tx,
-        instance.id,
-        { task: TASK.SCHEDULING, vm: [VM.BUILDING] },
-        { host, taskState: TASK.SPAWNING, attempts: instance.attempts + 1 },
-      );
-      // deleted (or changed) while we scheduled: undo the claim with the transaction
-      if (!moved) throw new ClaimAbandoned();
-      const actionId = await this.d.repo.latestAction(instance.id, 'create', tx);
-      if (actionId) await this.d.repo.startEvent(tx, actionId, 'compute_build_and_run_instance', host);
-      return moved;
-    }, TX).catch((e: unknown) => {
-      if (e instanceof ClaimAbandoned) return 'abandoned' as const;
-      throw e;
-    });
+    const updated = await this.d.db
+      .$transaction(async (tx) => {
+        const claimed = await this.d.claims.claim(tx, { instanceId: instance.id, kind: 'instance', host, ...res });
+        if (!claimed) return null;
+        const moved = await this.d.repo.transition(
+          tx,
+          instance.id,
+          { task: TASK.SCHEDULING, vm: [VM.BUILDING] },
+          { host, taskState: TASK.SPAWNING, attempts: instance.attempts + 1 },
+        );
+        // deleted (or changed) while we scheduled: undo the claim with the transaction
+        if (!moved) throw new ClaimAbandoned();
+        const actionId = await this.d.repo.latestAction(instance.id, 'create', tx);
+        if (actionId) await this.d.repo.startEvent(tx, actionId, 'compute_build_and_run_instance', host);
+        return moved;
+      }, TX)
+      .catch((e: unknown) => {
+        if (e instanceof ClaimAbandoned) return 'abandoned' as const;
+        throw e;
+      });
     if (updated === 'abandoned') return 'gone';
     if (!updated) return 'full';
     await publishInstance(this.d.bus, updated);
@@ -70,7 +73,12 @@ export class InstanceLifecycle {
 
   /** Scheduler: nowhere to put it. Ends in ERROR with Nova's NoValidHost fault; quota given back. */
   async noValidHost(instanceId: string, reason: string): Promise<TInstance | null> {
-    return this.failBuild(instanceId, { expectTask: [TASK.SCHEDULING], host: null, message: `No valid host was found. ${reason}`.trim(), code: 500 });
+    return this.failBuild(instanceId, {
+      expectTask: [TASK.SCHEDULING],
+      host: null,
+      message: `No valid host was found. ${reason}`.trim(),
+      code: 500,
+    });
   }
 
   async buildSucceeded(r: { instanceId: string; host: string; powerState: number }): Promise<TInstance | null> {
@@ -94,12 +102,21 @@ export class InstanceLifecycle {
    * A host failed the build: its claim is released and a fault recorded. Returns the instance back in
    * `scheduling` (the caller casts the scheduler again) or in ERROR after the last attempt.
    */
-  async buildFailed(r: { instanceId: string; host: string; error: string }): Promise<{ instance: TInstance; rescheduled: boolean } | null> {
+  async buildFailed(r: {
+    instanceId: string;
+    host: string;
+    error: string;
+  }): Promise<{ instance: TInstance; rescheduled: boolean } | null> {
     const current = await this.d.repo.get(r.instanceId);
     if (!current || current.deleted || current.host !== r.host || current.taskState !== TASK.SPAWNING) return null;
     if (current.attempts >= this.d.maxAttempts) {
       const message = `Build of instance ${r.instanceId} failed after ${current.attempts} attempt(s); last error on ${r.host}: ${r.error}`;
-      const failed = await this.failBuild(r.instanceId, { expectTask: [TASK.SPAWNING], host: r.host, message, code: 500 });
+      const failed = await this.failBuild(r.instanceId, {
+        expectTask: [TASK.SPAWNING],
+        host: r.host,
+        message,
+        code: 500,
+      });
       return failed && { instance: failed, rescheduled: false };
     }
     const again = await this.d.db.$transaction(async (tx) => {
@@ -111,7 +128,13 @@ export class InstanceLifecycle {
       );
       if (!i) return null;
       await this.d.claims.release(tx, i.id, 'instance');
-      await this.d.repo.addFault(tx, { instanceId: i.id, code: 500, message: r.error, host: r.host, details: 'rescheduled' });
+      await this.d.repo.addFault(tx, {
+        instanceId: i.id,
+        code: 500,
+        message: r.error,
+        host: r.host,
+        details: 'rescheduled',
+      });
       return i;
     }, TX);
     await publishInstance(this.d.bus, again);
@@ -131,11 +154,26 @@ export class InstanceLifecycle {
     const done = await this.d.db.$transaction(async (tx) => {
       const current = await this.d.repo.get(r.instanceId, tx);
       if (!current) return null;
-      const end = r.ok ? this.endState(current, r.action) : { vmState: current.vmState, powerState: r.powerState };
-      const i = await this.d.repo.transition(tx, r.instanceId, { task: rule.task, host: r.host }, { ...end, taskState: null, powerState: r.powerState });
+      const end = r.ok ? this.endState(current, r.action) : { vmState: current.vmState };
+      let i = await this.d.repo.transition(
+        tx,
+        r.instanceId,
+        { task: rule.task, host: r.host },
+        { ...end, taskState: null, powerState: r.powerState },
+      );
       if (!i) return null;
+      if (isResizeStep(r.action)) {
+        const changes = await settleResize(tx, this.d, current, r.action, r.ok, r.powerState);
+        if (Object.keys(changes).length) i = (await this.d.repo.transition(tx, i.id, {}, changes)) ?? i;
+      }
       await this.d.repo.finishAction(tx, r.actionId, r.ok ? 'Success' : 'Error', r.error ? { traceback: r.error } : {});
-      if (!r.ok) await this.d.repo.addFault(tx, { instanceId: i.id, code: 500, message: r.error ?? `${rule.name} failed`, host: r.host });
+      if (!r.ok)
+        await this.d.repo.addFault(tx, {
+          instanceId: i.id,
+          code: 500,
+          message: r.error ?? `${rule.name} failed`,
+          host: r.host,
+        });
       return i;
     }, TX);
     await publishInstance(this.d.bus, done, r.ok ? null : { code: 500, message: r.error ?? `${rule.name} failed` });
@@ -147,7 +185,12 @@ export class InstanceLifecycle {
    * `local`: deleted by the API without a host's help (it never reached one, or its host is down); the instance must
    * still be where the caller saw it (`host`), else a concurrent placement won and the caller retries.
    */
-  async deleted(r: { instanceId: string; actionId: string | null; host: string | null; local?: boolean }): Promise<TInstance | null> {
+  async deleted(r: {
+    instanceId: string;
+    actionId: string | null;
+    host: string | null;
+    local?: boolean;
+  }): Promise<TInstance | null> {
     const done = await this.d.db.$transaction(async (tx) => {
       const before = await this.d.repo.get(r.instanceId, tx);
       if (!before) return null;
@@ -156,7 +199,15 @@ export class InstanceLifecycle {
         tx,
         r.instanceId,
         r.local ? { host: r.host } : { task: TASK.DELETING, host: r.host ?? '' },
-        { vmState: VM.DELETED, taskState: null, powerState: NOSTATE, deleted: true, deletedAt: now, terminatedAt: now, quotaHeld: false },
+        {
+          vmState: VM.DELETED,
+          taskState: null,
+          powerState: NOSTATE,
+          deleted: true,
+          deletedAt: now,
+          terminatedAt: now,
+          quotaHeld: false,
+        },
       );
       if (!i) return null;
       await this.releaseAll(tx, before);
@@ -184,7 +235,8 @@ export class InstanceLifecycle {
       const updated = await this.d.repo.transition(this.d.db, i.id, { task: null, vm: [i.vmState], host }, next);
       if (updated) {
         changed++;
-        if (stoppedBehindOurBack) log.info({ instanceId: i.id, host, power }, 'instance stopped outside Cumulo: now SHUTOFF');
+        if (stoppedBehindOurBack)
+          log.info({ instanceId: i.id, host, power }, 'instance stopped outside Cumulo: now SHUTOFF');
         await publishInstance(this.d.bus, updated);
       }
     }

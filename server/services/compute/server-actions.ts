@@ -4,9 +4,11 @@ import { enforce } from '../../policy/policy';
 import { deleteInstance } from '../../rpc/contracts/compute/delete-instance';
 import { instanceAction } from '../../rpc/contracts/compute/instance-action';
 import { isUp } from './hosts.service';
-import type { TInstance } from './instance.dto';
+import type { TImage } from '../image/image.dto';
+import type { TInstance, TInstanceFlavor } from './instance.dto';
 import { publishInstance } from './instance-events';
 import { instanceSpecOf } from './instance-spec';
+import { asInstanceFlavor, assertResizable, reserveResize } from './resize';
 import type { ServerDeps } from './server-deps';
 import { ACTION_RULES, assertCanStart, TASK, type ServerAction } from './states';
 
@@ -56,14 +58,27 @@ export async function runAction(
   enforce(ctx, `os_compute_api:${POLICY[action]}`, target(i));
   assertUnlocked(ctx, i);
   assertCanStart(action, i);
-  if (!i.host) throw new AppError('Conflict', `Cannot '${ACTION_RULES[action].name}' instance ${id}: it is not on any host.`);
+  if (!i.host)
+    throw new AppError('Conflict', `Cannot '${ACTION_RULES[action].name}' instance ${id}: it is not on any host.`);
   const rule = ACTION_RULES[action];
   const image = opts.imageId ? await d.images.get(ctx, opts.imageId) : await d.imageRecords.get(i.imageId);
-  if (action === 'rebuild' && !image) throw new AppError('BadRequest', `Image ${opts.imageId ?? i.imageId} could not be found.`);
+  if (action === 'rebuild' && !image)
+    throw new AppError('BadRequest', `Image ${opts.imageId ?? i.imageId} could not be found.`);
+  const resizeTo = action === 'resize' ? await resizeTarget(d, ctx, i, opts.flavorId) : undefined;
 
   const { moved, actionId } = await d.db.$transaction(async (tx) => {
-    const moved = await d.repo.transition(tx, id, { task: null, vm: rule.from }, { taskState: rule.task, ...(opts.imageId && { imageId: opts.imageId }) });
+    const moved = await d.repo.transition(
+      tx,
+      id,
+      { task: null, vm: rule.from },
+      {
+        taskState: rule.task,
+        ...(opts.imageId && { imageId: opts.imageId }),
+        ...(resizeTo && { oldFlavor: i.flavor, newFlavor: resizeTo }),
+      },
+    );
     if (!moved) throw new AppError('Conflict', `Cannot '${rule.name}' instance ${id}: another action started first.`);
+    if (resizeTo) await reserveResize(tx, d, i, resizeTo);
     const actionId = await d.repo.startAction(tx, {
       instanceId: id,
       action: rule.name,
@@ -76,12 +91,24 @@ export async function runAction(
     return { moved, actionId };
   });
   await publishInstance(d.bus, moved);
-  const spec = action === 'rebuild' && image ? await instanceSpecOf(moved, image, { images: d.imageRecords, imageUrl: d.imageUrl, authToken: ctx.token }) : undefined;
+  const spec = await specFor(d, ctx, moved, action, image);
   try {
-    await d.bus.cast(instanceAction, { host: i.host, args: { instanceId: id, action, actionId, ...(spec && { spec }) }, ctx: { requestId: ctx.requestId } });
+    await d.bus.cast(instanceAction, {
+      host: i.host,
+      args: { instanceId: id, action, actionId, ...(spec && { spec }) },
+      ctx: { requestId: ctx.requestId },
+    });
   } catch (e) {
     // nothing reached the host: undo the task so the server is not stuck in it
-    await d.lifecycle.actionFinished({ instanceId: id, actionId, host: i.host, action, ok: false, powerState: i.powerState, error: (e as Error).message });
+    await d.lifecycle.actionFinished({
+      instanceId: id,
+      actionId,
+      host: i.host,
+      action,
+      ok: false,
+      powerState: i.powerState,
+      error: (e as Error).message,
+    });
     throw new AppError('Unavailable', `The compute host of instance ${id} could not be reached; try again.`);
   }
   return moved;
@@ -100,7 +127,13 @@ export async function deleteServer(d: ServerDeps, ctx: AuthContext, id: string):
   const node = i.host ? await d.hosts.repo.byHost(i.host) : null;
   if (!i.host || !node || !isUp(node)) {
     const actionId = await d.db.$transaction((tx) =>
-      d.repo.startAction(tx, { instanceId: id, action: 'delete', requestId: ctx.requestId, projectId: i.projectId, userId: ctx.userId }),
+      d.repo.startAction(tx, {
+        instanceId: id,
+        action: 'delete',
+        requestId: ctx.requestId,
+        projectId: i.projectId,
+        userId: ctx.userId,
+      }),
     );
     const done = await d.lifecycle.deleted({ instanceId: id, actionId, host: i.host, local: true });
     if (!done) return deleteServer(d, ctx, id); // it moved meanwhile (placed on a host): delete it there
@@ -122,5 +155,35 @@ export async function deleteServer(d: ServerDeps, ctx: AuthContext, id: string):
   });
   if (!moved) return deleteServer(d, ctx, id);
   await publishInstance(d.bus, moved);
-  await d.bus.cast(deleteInstance, { host: i.host, args: { instanceId: id, actionId }, ctx: { requestId: ctx.requestId } });
+  await d.bus.cast(deleteInstance, {
+    host: i.host,
+    args: { instanceId: id, actionId },
+    ctx: { requestId: ctx.requestId },
+  });
+}
+
+async function resizeTarget(
+  d: ServerDeps,
+  ctx: AuthContext,
+  i: TInstance,
+  flavorId: string | undefined,
+): Promise<TInstanceFlavor> {
+  if (!flavorId)
+    throw new AppError('BadRequest', "Invalid input for field 'resize.flavorRef': 'flavorRef' is a required property");
+  const to = asInstanceFlavor(await d.flavors.getForBoot(ctx, flavorId));
+  assertResizable(i, to);
+  return to;
+}
+
+/** The instance as the host must make it: rebuild from the (new) image; resize to the new flavor, revert to the old. */
+async function specFor(d: ServerDeps, ctx: AuthContext, i: TInstance, action: ServerAction, image: TImage | null) {
+  const flavor = action === 'resize' ? i.newFlavor : action === 'revert_resize' ? i.oldFlavor : null;
+  if (action !== 'rebuild' && !flavor) return undefined;
+  const source = image ?? (await d.imageRecords.get(i.imageId));
+  if (!source) throw new AppError('Conflict', `Image ${i.imageId} of instance ${i.id} no longer exists.`);
+  return instanceSpecOf(flavor ? { ...i, flavor } : i, source, {
+    images: d.imageRecords,
+    imageUrl: d.imageUrl,
+    authToken: ctx.token,
+  });
 }

@@ -26,7 +26,10 @@ describe('servers on a test-hypervisor host', () => {
   });
 
   const boot = (token: string, server: Record<string, unknown> = {}) =>
-    nova.call('POST', '/servers', { token, body: { server: { name: 'web-1', imageRef: imageId, flavorRef: '42', ...server } } });
+    nova.call('POST', '/servers', {
+      token,
+      body: { server: { name: 'web-1', imageRef: imageId, flavorRef: '42', ...server } },
+    });
 
   it('boots a server to ACTIVE on the host, shows its console, and deletes it leaving nothing', async () => {
     const r = await boot(alice.token);
@@ -34,13 +37,21 @@ describe('servers on a test-hypervisor host', () => {
     const id = r.body.server.id as string;
     expect(r.body.server.adminPass).toEqual(expect.any(String));
     const server = await waitForStatus(nova, alice.token, id, 'ACTIVE');
-    expect(server).toMatchObject({ name: 'web-1', tenant_id: alice.projectId, 'OS-EXT-STS:vm_state': 'active', 'OS-EXT-STS:power_state': 1 });
+    expect(server).toMatchObject({
+      name: 'web-1',
+      tenant_id: alice.projectId,
+      'OS-EXT-STS:vm_state': 'active',
+      'OS-EXT-STS:power_state': 1,
+    });
     expect(server.flavor).toMatchObject({ original_name: 'm1.nano', vcpus: 1, ram: 128 });
     expect(server['OS-EXT-SRV-ATTR:host']).toBeUndefined();
     const asAdmin = await nova.call('GET', `/servers/${id}`, { token: adminToken });
     expect(asAdmin.body.server['OS-EXT-SRV-ATTR:host']).toBe('host-a');
 
-    const console = await nova.call('POST', `/servers/${id}/action`, { token: alice.token, body: { 'os-getConsoleOutput': { length: 50 } } });
+    const console = await nova.call('POST', `/servers/${id}/action`, {
+      token: alice.token,
+      body: { 'os-getConsoleOutput': { length: 50 } },
+    });
     expect(console.status).toBe(200);
     expect(console.body.output).toContain(id);
 
@@ -82,9 +93,55 @@ describe('servers on a test-hypervisor host', () => {
       expect.arrayContaining(['create', 'stop', 'start', 'reboot', 'pause', 'unpause', 'suspend', 'resume']),
     );
     const create = events.body.instanceActions.find((a: { action: string }) => a.action === 'create');
-    const detail = await nova.call('GET', `/servers/${id}/os-instance-actions/${create.request_id}`, { token: alice.token });
-    expect(detail.body.instanceAction.events).toEqual([expect.objectContaining({ event: 'compute_build_and_run_instance', result: 'Success' })]);
+    const detail = await nova.call('GET', `/servers/${id}/os-instance-actions/${create.request_id}`, {
+      token: alice.token,
+    });
+    expect(detail.body.instanceAction.events).toEqual([
+      expect.objectContaining({ event: 'compute_build_and_run_instance', result: 'Success' }),
+    ]);
     await nova.expectCall(204, 'DELETE', `/servers/${id}`, { token: alice.token });
+    await waitForGone(nova, alice.token, id);
+  });
+
+  it('resizes in place: VERIFY_RESIZE holds both sizes, confirm keeps the new one, revert brings the old one back', async () => {
+    const id = (await boot(alice.token, { name: 'resize-1' })).body.server.id as string;
+    await waitForStatus(nova, alice.token, id, 'ACTIVE');
+    const act = (body: unknown) => nova.call('POST', `/servers/${id}/action`, { token: alice.token, body });
+    const hostUse = async () => {
+      const hv = await nova.call('GET', '/os-hypervisors/detail', { token: adminToken, version: '2.53' });
+      return hv.body.hypervisors.find((h: { hypervisor_hostname: string }) => h.hypervisor_hostname === 'host-a')
+        .memory_mb_used;
+    };
+    const ram = async () =>
+      (await nova.call('GET', '/limits', { token: alice.token })).body.limits.absolute.totalRAMUsed;
+
+    expect((await act({ resize: { flavorRef: '42' } })).body.badRequest.message).toMatch(/must change flavor/);
+    expect((await act({ resize: { flavorRef: '84' } })).status).toBe(202);
+    const resized = await waitForStatus(nova, alice.token, id, 'VERIFY_RESIZE');
+    expect(resized.flavor).toMatchObject({ original_name: 'm1.micro', ram: 192 });
+    expect(await hostUse()).toBe(128 + 192);
+    expect(await ram()).toBe(192);
+    expect((await act({ confirmResize: null })).status).toBe(202);
+    expect((await waitForStatus(nova, alice.token, id, 'ACTIVE')).flavor).toMatchObject({ original_name: 'm1.micro' });
+    expect(await hostUse()).toBe(192);
+
+    expect((await act({ resize: { flavorRef: '1' } })).status).toBe(202);
+    await waitForStatus(nova, alice.token, id, 'VERIFY_RESIZE');
+    expect(await ram()).toBe(512);
+    expect((await act({ revertResize: null })).status).toBe(202);
+    expect((await waitForStatus(nova, alice.token, id, 'ACTIVE')).flavor).toMatchObject({
+      original_name: 'm1.micro',
+      ram: 192,
+    });
+    expect(await hostUse()).toBe(192);
+    expect(await ram()).toBe(192);
+
+    expect((await act({ rebuild: { imageRef: imageId } })).status).toBe(202);
+    await waitForStatus(nova, alice.token, id, 'ACTIVE');
+    await nova.expectCall(204, 'DELETE', `/servers/${id}`, { token: alice.token });
+    await waitForGone(nova, alice.token, id);
+    expect(await hostUse()).toBe(0);
+    expect(await ram()).toBe(0);
   });
 
   it('keeps servers to their project: another project gets 404 on each of them', async () => {
@@ -110,7 +167,10 @@ describe('servers on a test-hypervisor host', () => {
   it('refuses bad boot requests with a 400 naming the problem, and records nothing', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ flavorRef: 'no-such-flavor' }, /Flavor no-such-flavor could not be found/],
-      [{ imageRef: '00000000-0000-4000-8000-000000000000' }, /Image 00000000-0000-4000-8000-000000000000 could not be found/],
+      [
+        { imageRef: '00000000-0000-4000-8000-000000000000' },
+        /Image 00000000-0000-4000-8000-000000000000 could not be found/,
+      ],
       [{ key_name: 'nope' }, /Invalid key_name provided/],
       [{ name: '' }, /name/],
       [{ name: ' padded ' }, /whitespace/],
@@ -129,12 +189,17 @@ describe('servers on a test-hypervisor host', () => {
   });
 
   it('answers 403 naming the quota when a boot would go over it, as Nova does', async () => {
-    await nova.expectCall(200, 'PUT', `/os-quota-sets/${bob.projectId}`, { token: adminToken, body: { quota_set: { instances: 1 } } });
+    await nova.expectCall(200, 'PUT', `/os-quota-sets/${bob.projectId}`, {
+      token: adminToken,
+      body: { quota_set: { instances: 1 } },
+    });
     const first = await boot(bob.token, { name: 'q-1' });
     expect(first.status).toBe(202);
     const second = await boot(bob.token, { name: 'q-2' });
     expect(second.status).toBe(403);
-    expect(second.body.forbidden.message).toBe('Quota exceeded for instances: Requested 1, but already used 1 of 1 instances');
+    expect(second.body.forbidden.message).toBe(
+      'Quota exceeded for instances: Requested 1, but already used 1 of 1 instances',
+    );
     await waitForStatus(nova, bob.token, first.body.server.id, 'ACTIVE');
     await nova.expectCall(204, 'DELETE', `/servers/${first.body.server.id}`, { token: bob.token });
   });
