@@ -15,6 +15,8 @@ const aptIndex = args.indexOf('--apt');
 const aptPackages = aptIndex >= 0 ? (args[aptIndex + 1] ?? '').split(',').filter(Boolean) : [];
 
 const say = (msg) => console.log(`ensure-ready: ${msg}`);
+/** Needed by `npm ci` itself: @unraid/libvirt has no prebuilt binary we can download, so node-gyp builds it. */
+const BUILD_PACKAGES = ['libvirt-dev', 'pkg-config', 'build-essential', 'python3'];
 
 function run(cmd, argv, env = {}) {
   const r = spawnSync(cmd, argv, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -46,6 +48,26 @@ function newest(p, skip = new Set()) {
   let max = 0;
   for (const e of fs.readdirSync(p)) if (!skip.has(e)) max = Math.max(max, newest(path.join(p, e), skip));
   return max;
+}
+
+// 0. Debian packages: what native npm modules build against (the libvirt binding compiles from source against
+// libvirt-dev, so this comes before `npm ci`), plus those the compatibility and browser tests drive (--apt)
+{
+  const wanted = [...BUILD_PACKAGES, ...aptPackages];
+  const missing = wanted.filter((p) => {
+    const r = spawnSync('dpkg', ['-s', p], { encoding: 'utf8' });
+    return r.status !== 0 || !/^Status: install ok installed$/m.test(r.stdout);
+  });
+  if (!missing.length) {
+    say(`Debian packages present: ${wanted.join(', ')}`);
+  } else if (process.getuid?.() !== 0 || !fs.existsSync('/etc/debian_version')) {
+    say(`missing ${missing.join(', ')} (install them as root: apt-get install -y ${missing.join(' ')}); continuing`);
+  } else {
+    say(`installing ${missing.join(', ')} with apt-get`);
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update'], env);
+    run('apt-get', ['install', '-y', ...missing], env);
+  }
 }
 
 // 1. Dependencies
@@ -88,23 +110,5 @@ if (buildWeb) {
     } else {
       say('dashboard build up to date');
     }
-  }
-}
-
-// 4. Debian packages the compatibility and browser tests drive
-if (aptPackages.length) {
-  const missing = aptPackages.filter((p) => {
-    const r = spawnSync('dpkg', ['-s', p], { encoding: 'utf8' });
-    return r.status !== 0 || !/^Status: install ok installed$/m.test(r.stdout);
-  });
-  if (!missing.length) {
-    say(`Debian packages present: ${aptPackages.join(', ')}`);
-  } else if (process.getuid?.() !== 0 || !fs.existsSync('/etc/debian_version')) {
-    say(`missing ${missing.join(', ')} (install them as root: apt-get install -y ${missing.join(' ')}); continuing`);
-  } else {
-    say(`installing ${missing.join(', ')} with apt-get`);
-    const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    run('apt-get', ['update'], env);
-    run('apt-get', ['install', '-y', ...missing], env);
   }
 }

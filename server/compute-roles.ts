@@ -7,7 +7,6 @@ import { hostStateOf } from './scheduler/host-state';
 import { Scheduler } from './scheduler/scheduler';
 import { serveScheduler } from './scheduler/serve-scheduler';
 import type { Compute } from './services/compute/compute.module';
-import { isUp } from './services/compute/hosts.service';
 import { INSTANCE_EVENT } from './services/compute/instance-events';
 
 const log = logger.child({ c: 'compute-roles' });
@@ -25,7 +24,7 @@ export async function startComputeRoles(o: { bus: Bus; compute: Compute; config:
     instances,
     lifecycle,
     images: imageRecords,
-    hosts: async () => (await compute.hosts.repo.list()).map((n) => hostStateOf(n, isUp(n))),
+    hosts: async () => (await compute.hosts.repo.list()).map((n) => hostStateOf(n, compute.hosts.isUp(n))),
     imageUrl,
     ramMultiplier: config.SCHEDULER_RAM_WEIGHT_MULTIPLIER,
   });
@@ -34,16 +33,18 @@ export async function startComputeRoles(o: { bus: Bus; compute: Compute; config:
     instances,
     lifecycle,
     recordReport: (r) => compute.hosts.recordReport(r),
-    downHosts: async () => (await compute.hosts.repo.list()).filter((n) => !isUp(n)).map((n) => n.host),
+    downHosts: () => compute.hosts.downHosts(),
   };
   await serveScheduler(bus, scheduler);
   await serveConductor(conductor);
   const relay = await bus.subscribe(`instance.*.${INSTANCE_EVENT}`, (n) => {
     o.realtime.publish({ projectId: n.projectId, type: n.event, payload: n.payload });
   });
+  // often enough that a dead host's builds end soon after it is declared down
+  const sweepMs = Math.min(15_000, (config.COMPUTE_SERVICE_DOWN_SECONDS * 1000) / 3);
   const sweep = setInterval(
     () => void failStuckBuilds(conductor, config.COMPUTE_BUILD_TIMEOUT_SECONDS * 1000).catch((err: unknown) => log.warn({ err }, 'stuck-build sweep failed')),
-    15_000,
+    sweepMs,
   );
   sweep.unref();
   return {

@@ -14,8 +14,8 @@ import {
 import { HostsRepository } from './hosts.repository';
 
 /**
- * Seconds without a heartbeat after which a compute service counts as down (Nova's `service_down_time`, default 60).
- * Hard-coded until it moves to server/config/env.ts.
+ * Seconds without a heartbeat after which a compute service counts as down (Nova's `service_down_time`, default 60);
+ * a running cloud takes it from COMPUTE_SERVICE_DOWN_SECONDS.
  */
 export const SERVICE_DOWN_SECONDS = 60;
 
@@ -23,12 +23,16 @@ export const SERVICE_DOWN_SECONDS = 60;
 export const COMPUTE_BINARY = 'nova-compute';
 
 /**
- * Whether a host's compute service is up: it heartbeat within SERVICE_DOWN_SECONDS and no operator forced it down.
+ * Whether a host's compute service is up: it heartbeat within `downSeconds` and no operator forced it down.
  * A heartbeat "in the future" (clock skew between hosts) counts as recent, as in Nova's DB servicegroup driver.
  */
-export function isUp(node: Pick<TComputeNode, 'lastHeartbeatAt' | 'forcedDown'>, now: Date = new Date()): boolean {
+export function isUp(
+  node: Pick<TComputeNode, 'lastHeartbeatAt' | 'forcedDown'>,
+  now: Date = new Date(),
+  downSeconds = SERVICE_DOWN_SECONDS,
+): boolean {
   if (node.forcedDown) return false;
-  return Math.abs(now.getTime() - node.lastHeartbeatAt.getTime()) <= SERVICE_DOWN_SECONDS * 1000;
+  return Math.abs(now.getTime() - node.lastHeartbeatAt.getTime()) <= downSeconds * 1000;
 }
 
 /** Nova accepts a UUID with or without dashes, in any case; ours are stored dashed and lowercase. */
@@ -53,11 +57,13 @@ export function legacyServiceId(serviceId: string): number {
  */
 export class HostsService {
   readonly repo: HostsRepository;
+  private readonly downSeconds: number;
 
   constructor(
-    deps: Pick<ComputeDeps, 'db'>,
+    deps: Pick<ComputeDeps, 'db'> & { config?: Pick<ComputeDeps['config'], 'COMPUTE_SERVICE_DOWN_SECONDS'> },
     private readonly clock: () => Date = () => new Date(),
   ) {
+    this.downSeconds = deps.config?.COMPUTE_SERVICE_DOWN_SECONDS ?? SERVICE_DOWN_SECONDS;
     this.repo = new HostsRepository(deps.db);
   }
 
@@ -192,9 +198,14 @@ export class HostsService {
 
   // ── helpers ──
 
+  /** Whether the host's service is up now, by this cloud's COMPUTE_SERVICE_DOWN_SECONDS. */
+  isUp(node: Pick<TComputeNode, 'lastHeartbeatAt' | 'forcedDown'>): boolean {
+    return isUp(node, this.clock(), this.downSeconds);
+  }
+
   withState(nodes: TComputeNode[]): TComputeService[] {
     const now = this.clock();
-    return nodes.map((n) => ({ ...n, up: isUp(n, now) }));
+    return nodes.map((n) => ({ ...n, up: isUp(n, now, this.downSeconds) }));
   }
 
   /** By UUID, or by the integer id clients before 2.53 were shown (see legacyServiceId). */
