@@ -14,7 +14,7 @@ import {
   type TKeyPairListQuery,
 } from './keypair.dto';
 import { KeyPairsRepository } from './keypairs.repository';
-import { generateRsaKeyPair, InvalidKey, parsePublicKey, sshFingerprint, x509Fingerprint } from './ssh-keys';
+import { generateRsaKeyPair, generateX509KeyPair, InvalidKey, parsePublicKey, sshFingerprint, x509Fingerprint } from './ssh-keys';
 
 const keyNotFound = (name: string, userId: string) =>
   new AppError('NotFound', `Keypair ${name} not found for user ${userId}`);
@@ -58,7 +58,7 @@ export class KeyPairsService {
     const data = ZCreateKeyPair.parse(input);
     const userId = data.userId ?? ctx.userId;
     enforce(ctx, 'os_compute_api:os-keypairs:create', { userId });
-    const material = data.publicKey === undefined ? this.generate(data.type) : { publicKey: data.publicKey };
+    const material = data.publicKey === undefined ? this.generate(data.type, userId) : { publicKey: data.publicKey };
     const fingerprint = fingerprintOf(data.type, material.publicKey);
     const limit = await this.keyPairLimit(ctx);
     let created;
@@ -95,14 +95,11 @@ export class KeyPairsService {
     if (!(await this.repo.delete(userId, name))) throw keyNotFound(name, userId);
   }
 
-  private generate(type: TKeyPair['type']): { publicKey: string; privateKey: string } {
-    if (type === 'x509') {
-      throw new AppError(
-        'BadRequest',
-        'Keypair data is invalid: generating x509 key pairs is not supported, import a certificate.',
-      );
-    }
-    return generateRsaKeyPair();
+  /** Nova's generated pairs: RSA with an OpenSSH public line, or for x509 a self-signed certificate for the user. */
+  private generate(type: TKeyPair['type'], userId: string): { publicKey: string; privateKey: string } {
+    if (type === 'ssh') return generateRsaKeyPair();
+    const { privateKey, certificate } = generateX509KeyPair(userId);
+    return { privateKey, publicKey: certificate };
   }
 
   /** The key_pairs limit of the caller's project (applied per user, as Nova does); null when unlimited. */

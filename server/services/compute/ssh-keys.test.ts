@@ -1,7 +1,8 @@
-import { createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   generateRsaKeyPair,
+  generateX509KeyPair,
   InvalidKey,
   parsePublicKey,
   rsaPublicLine,
@@ -108,5 +109,23 @@ describe('x509 key pairs', () => {
 
   it('refuses what is not a certificate', () => {
     expect(() => x509Fingerprint('not a certificate')).toThrow(InvalidKey);
+  });
+});
+
+describe('generated x509 key pairs', () => {
+  it('makes a self-signed certificate for the subject that its own key verifies', () => {
+    const { privateKey, certificate } = generateX509KeyPair('user-1', new Date('2026-01-02T03:04:05Z'));
+    const cert = new X509Certificate(certificate);
+    expect(cert.subject).toBe('CN=user-1');
+    expect(cert.issuer).toBe('CN=user-1');
+    expect(new Date(cert.validFrom).toISOString()).toBe('2026-01-02T03:04:05.000Z');
+    // ten years later crosses 2050's switch to GeneralizedTime only for later dates; both parse
+    expect(new Date(cert.validTo).getUTCFullYear()).toBe(2035);
+    expect(cert.verify(createPublicKey(privateKey))).toBe(true);
+    expect(cert.checkPrivateKey(createPrivateKey(privateKey))).toBe(true);
+    expect(x509Fingerprint(certificate)).toMatch(/^([0-9a-f]{2}:){19}[0-9a-f]{2}$/);
+    expect(new X509Certificate(generateX509KeyPair('u', new Date('2049-06-01T00:00:00Z')).certificate).validTo).toMatch(
+      /2059/,
+    );
   });
 });

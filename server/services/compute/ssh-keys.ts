@@ -1,9 +1,9 @@
-import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 
 /**
  * OpenSSH public keys as users paste them (`ssh-ed25519 AAAAC3… me@laptop`): parsing, validation and the fingerprint
- * Nova shows (MD5 of the decoded key blob as colon-separated hex), plus RSA key pairs generated for users who bring
- * none. Pure: no I/O.
+ * Nova shows (MD5 of the decoded key blob as colon-separated hex), plus RSA key pairs (and, for x509 key pairs,
+ * self-signed certificates) generated for users who bring none. Pure: no I/O.
  */
 
 export const SSH_KEY_TYPES = [
@@ -132,5 +132,53 @@ export function generateRsaKeyPair(comment = 'Generated-by-Nova'): { privateKey:
   return {
     privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
     publicKey: rsaPublicLine(jwk, comment),
+  };
+}
+
+// ── x509 ── a minimal DER writer for the one certificate shape Nova generates: self-signed, CN=<user>, 10 years
+
+function der(tag: number, content: Buffer): Buffer {
+  const n = content.length;
+  const len =
+    n < 0x80
+      ? Buffer.of(n)
+      : (() => {
+          const bytes = Buffer.from(n.toString(16).padStart(n > 0xffff ? 6 : n > 0xff ? 4 : 2, '0'), 'hex');
+          return Buffer.concat([Buffer.of(0x80 | bytes.length), bytes]);
+        })();
+  return Buffer.concat([Buffer.of(tag), len, content]);
+}
+const seq = (...items: Buffer[]) => der(0x30, Buffer.concat(items));
+const SHA256_WITH_RSA = Buffer.from('06092a864886f70d01010b0500', 'hex'); // OID 1.2.840.113549.1.1.11, NULL
+const COMMON_NAME = Buffer.from('0603550403', 'hex'); // OID 2.5.4.3
+const name = (cn: string) => seq(der(0x31, seq(COMMON_NAME, der(0x0c, Buffer.from(cn, 'utf8')))));
+// RFC 5280: UTCTime through 2049, GeneralizedTime from 2050
+function time(d: Date): Buffer {
+  const iso = d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return d.getUTCFullYear() < 2050 ? der(0x17, Buffer.from(`${iso.slice(2)}Z`)) : der(0x18, Buffer.from(`${iso}Z`));
+}
+const pem = (label: string, body: Buffer) =>
+  `-----BEGIN ${label}-----\n${body.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
+
+/** An x509 key pair as Nova generates one: RSA 2048 and a self-signed certificate for CN=<subject>, valid 10 years. */
+export function generateX509KeyPair(subject: string, now = new Date()): { privateKey: string; certificate: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const serial = randomBytes(16);
+  serial[0]! &= 0x7f; // a positive INTEGER
+  const notAfter = new Date(now.getTime() + 3650 * 86_400_000);
+  const tbs = seq(
+    der(0xa0, der(0x02, Buffer.of(2))), // v3
+    der(0x02, serial),
+    seq(SHA256_WITH_RSA),
+    name(subject),
+    seq(time(now), time(notAfter)),
+    name(subject),
+    publicKey.export({ type: 'spki', format: 'der' }),
+  );
+  const signature = sign('sha256', tbs, privateKey);
+  const cert = seq(tbs, seq(SHA256_WITH_RSA), der(0x03, Buffer.concat([Buffer.of(0), signature])));
+  return {
+    privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    certificate: pem('CERTIFICATE', cert),
   };
 }

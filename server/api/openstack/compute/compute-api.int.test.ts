@@ -47,6 +47,15 @@ describe.concurrent('compute API: version discovery, microversions, faults', asy
     }
   });
 
+  it('describes the legacy v2.0 it lists, so every listed link answers', async () => {
+    const r = await fetch(`${nova.root}/v2/`);
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { version: unknown }).version).toMatchObject({
+      id: 'v2.0',
+      links: expect.arrayContaining([{ rel: 'self', href: `${nova.root}/v2/` }]),
+    });
+  });
+
   it('needs a token for everything else, answering 401 in Keystone shape', async () => {
     const r = await nova.call('GET', '/flavors');
     expect(r.status).toBe(401);

@@ -9,6 +9,8 @@ import { flavorRoutes } from './v2.1/flavors.routes';
 import { hostRoutes } from './v2.1/hosts.routes';
 import { keypairRoutes } from './v2.1/keypairs.routes';
 import { quotaRoutes } from './v2.1/quotas.routes';
+import { serverGroupRoutes } from './v2.1/server-groups.routes';
+import { serverMetadataRoutes } from './v2.1/server-metadata.routes';
 import { serverRoutes } from './v2.1/servers.routes';
 
 const DESCRIBED_BY = { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' };
@@ -35,12 +37,20 @@ function versions(root: string) {
   ];
 }
 
-function v21Document(root: string) {
+/** GET /compute/v2.1/ (or /v2/): one version in full. */
+function versionDocument(root: string, which: 'v2' | 'v2.1') {
+  const [v20, v21] = versions(root);
+  const v = which === 'v2' ? v20! : v21!;
   return {
     version: {
-      ...versions(root)[1],
-      links: [{ rel: 'self', href: `${root}/v2.1/` }, DESCRIBED_BY],
-      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }],
+      ...v,
+      links: [...v.links, DESCRIBED_BY],
+      'media-types': [
+        {
+          base: 'application/json',
+          type: `application/vnd.openstack.compute+json;version=${which === 'v2' ? '2' : '2.1'}`,
+        },
+      ],
     },
   };
 }
@@ -61,15 +71,20 @@ export async function computeApi(
   app.setNotFoundHandler(novaNotFound);
   // Nova answers its unversioned root with 200 (not Glance's 300)
   app.get('/', { config: { public: true } }, async () => ({ versions: versions(root) }));
+  // the legacy v2.0 API is listed (as Nova lists it) and describes itself; only v2.1 serves resources
+  app.get('/v2', { config: { public: true } }, async () => versionDocument(root, 'v2'));
+  app.get('/v2/', { config: { public: true } }, async () => versionDocument(root, 'v2'));
   await app.register(
     async (v21) => {
       v21.addHook('onRequest', requireToken(opts.identity.tokens));
       v21.addHook('onRequest', negotiateVersion);
       v21.addHook('preHandler', refuseNulCharacters);
-      v21.get('/', { config: { public: true } }, async () => v21Document(root));
+      v21.get('/', { config: { public: true } }, async () => versionDocument(root, 'v2.1'));
       flavorRoutes(v21, opts.compute);
       keypairRoutes(v21, opts.compute);
       serverRoutes(v21, opts.compute);
+      serverGroupRoutes(v21, opts.compute);
+      serverMetadataRoutes(v21, opts.compute);
       hostRoutes(v21, opts.compute);
       quotaRoutes(v21, opts.compute);
     },

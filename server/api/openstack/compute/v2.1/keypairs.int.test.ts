@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../../../db/client';
 import { quotaRepository } from '../../../../quota/quota.repository';
@@ -117,6 +117,25 @@ describe.concurrent('Nova key pairs API', async () => {
       body: { keypair: { name: `x-${suffix()}`, type: 'x509', public_key: ED25519 } },
     });
     expect(notCert.status).toBe(400);
+  });
+
+  it('generates an x509 key pair: a self-signed certificate for the user and its private key', async () => {
+    const r = await nova.expectCall(201, 'POST', '/os-keypairs', {
+      token: alice.token,
+      version: '2.2',
+      body: { keypair: { name: `gx-${suffix()}`, type: 'x509' } },
+    });
+    const k = r.body.keypair;
+    const cert = new X509Certificate(k.public_key);
+    expect(cert.subject).toBe(`CN=${alice.id}`);
+    expect(cert.checkPrivateKey(createPrivateKey(k.private_key))).toBe(true);
+    expect(k.fingerprint).toBe(
+      createHash('sha1')
+        .update(cert.raw)
+        .digest('hex')
+        .replace(/(..)(?!$)/g, '$1:'),
+    );
+    expect(k.type).toBe('x509');
   });
 
   it.each([
