@@ -46,6 +46,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await app.register(identityApi, { prefix: '/identity', identity: deps.identity, publicUrl: deps.publicUrl });
   await app.register(imageApi, { prefix: '/image', identity: deps.identity, images: deps.images, publicUrl: deps.publicUrl });
   await app.register(computeApi, { prefix: '/compute', identity: deps.identity, compute: deps.compute, publicUrl: deps.publicUrl });
-  await app.register(trpcApi, { prefix: '/api/trpc', identity: deps.identity, publicUrl: deps.publicUrl });
+  await app.register(trpcApi, {
+    prefix: '/api/trpc',
+    identity: deps.identity,
+    compute: deps.compute,
+    images: deps.images,
+    quotas: deps.compute.deps.quotas,
+    publicUrl: deps.publicUrl,
+  });
   return app;
 }

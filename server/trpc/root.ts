@@ -1,3 +1,4 @@
+import { computeRouter } from './routers/compute.router';
 import { identityAdminRouter } from './routers/identity-admin.router';
 import { sessionRouter } from './routers/session.router';
 import { createCallerFactory, router } from './trpc';
@@ -6,6 +7,7 @@ import { createCallerFactory, router } from './trpc';
 export const appRouter = router({
   session: sessionRouter,
   admin: identityAdminRouter,
+  compute: computeRouter,
 });
 
 export type AppRouter = typeof appRouter;

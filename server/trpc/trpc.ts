@@ -6,7 +6,10 @@ import { ZodError } from 'zod';
 import { AppError, ERROR_CODES, isAppError, type AppErrorCode } from '../lib/errors';
 import { clearedSessionCookie, CSRF_HEADER, readSessionCookie, sessionCookie } from '../lib/session-cookie';
 import { isCloudAdmin, type AuthContext } from '../policy/auth-context';
+import type { QuotaService } from '../quota/quota.service';
+import type { Compute } from '../services/compute/compute.module';
 import type { Identity } from '../services/identity/identity.module';
+import type { Images } from '../services/image/image.module';
 
 // 1. CONTEXT
 
@@ -15,6 +18,9 @@ export type SessionWriter = { set(auth: AuthContext): void; clear(): void };
 
 export type TrpcContext = {
   identity: Identity;
+  compute: Compute;
+  images: Images;
+  quotas: QuotaService;
   requestId: string;
   /** The session token from the cookie, not yet validated: procedures that need a user validate it. */
   token: string | undefined;
@@ -26,12 +32,18 @@ export type TrpcContext = {
 /** The context without HTTP, for tests and server-side callers (create-t3-app's "inner context"). */
 export function createInnerContext(opts: {
   identity: Identity;
+  compute: Compute;
+  images: Images;
+  quotas: QuotaService;
   token?: string;
   csrf?: boolean;
   session?: SessionWriter;
 }): TrpcContext {
   return {
     identity: opts.identity,
+    compute: opts.compute,
+    images: opts.images,
+    quotas: opts.quotas,
     requestId: `req-${randomUUID()}`,
     token: opts.token,
     csrf: opts.csrf ?? true,
@@ -41,11 +53,14 @@ export function createInnerContext(opts: {
 
 /** The context of one HTTP request: the cookie's token, the CSRF header, and a writer for the cookie. */
 export const createContextFactory =
-  (deps: { identity: Identity; secureCookies: boolean }) =>
+  (deps: { identity: Identity; compute: Compute; images: Images; quotas: QuotaService; secureCookies: boolean }) =>
   ({ req, res }: CreateFastifyContextOptions): TrpcContext => {
     const secure = deps.secureCookies;
     return {
       identity: deps.identity,
+      compute: deps.compute,
+      images: deps.images,
+      quotas: deps.quotas,
       requestId: req.id,
       token: readSessionCookie(req.headers.cookie),
       csrf: req.headers[CSRF_HEADER] === '1',
