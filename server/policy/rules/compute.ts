@@ -63,6 +63,7 @@ export const computeRules: Record<string, PolicyRule> = {
   // seeing the host, other projects' servers, events' tracebacks and forcing a host are operator business
   'os_compute_api:servers:index:get_all_tenants': admin,
   'os_compute_api:servers:detail:get_all_tenants': admin,
+  'os_compute_api:os-server-groups:index:all_projects': admin,
   'os_compute_api:servers:show:host_status': admin,
   'os_compute_api:servers:create:forced_host': admin,
   'os_compute_api:os-extended-server-attributes': admin,

@@ -10,6 +10,10 @@ import { KeyPairsService } from './keypairs.service';
 import { InstanceLifecycle } from './lifecycle.service';
 import type { ServerDeps } from './server-deps';
 import { ServersService } from './servers.service';
+import { setLocked } from './server-actions';
+import { ServerGroupsService } from './server-groups.service';
+import { ServerMetadataService } from './server-metadata.service';
+import type { AuthContext } from '../../policy/auth-context';
 
 export type Compute = ReturnType<typeof createCompute>;
 
@@ -50,6 +54,10 @@ export function createCompute(deps: ComputeDeps) {
     hypervisors: new HypervisorsService(deps),
     computeQuotas: new ComputeQuotasService(deps),
     servers: new ServersService(serverDeps),
+    serverGroups: new ServerGroupsService(deps),
+    serverMetadata: new ServerMetadataService(serverDeps),
+    /** os-lock-server, beside the other actions in server-actions.ts. */
+    serverLocks: { set: (ctx: AuthContext, id: string, locked: boolean) => setLocked(serverDeps, ctx, id, locked) },
     /** For the scheduler and conductor roles (server/scheduler, server/conductor), not for request handlers. */
     internals: { instances: repo, lifecycle, imageRecords: deps.images.repo, imageUrl: serverDeps.imageUrl },
   };

@@ -10,6 +10,7 @@ import type { TInstance, TInstanceFlavor } from './instance.dto';
 import { publishInstance } from './instance-events';
 import type { NewInstance } from './instances.repository';
 import { quotaOf } from './lifecycle.service';
+import { assertRoomInGroup } from './server-groups.service';
 import { ZCreateServer, type TCreateServer } from './server.dto';
 import type { ServerDeps } from './server-deps';
 import { TASK, VM } from './states';
@@ -94,6 +95,9 @@ async function recordWithinQuota(
       return await d.db.$transaction(
         async (tx) => {
           await d.quotas.reserve(tx, ctx.projectId!, scaled(quotaOf(rows[0]!), count));
+          // server_group_members: counted under a lock on the group, so concurrent boots cannot overfill it
+          const groupId = rows[0]!.serverGroupId;
+          if (groupId) await assertRoomInGroup(tx, d.quotas, ctx, groupId, count);
           for (const r of rows) {
             await d.repo.insert(tx, r);
             await d.repo.startAction(tx, { instanceId: r.id, action: 'create', requestId: ctx.requestId, projectId: r.projectId, userId: r.userId });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Compute } from '../../../../services/compute/compute.module';
 import { authOf, noContent } from '../../request-auth';
+import { atLeast } from '../microversion';
 import { actionInput, createServerInput, listServersInput, updateServerInput } from './servers.schemas';
 import { actionView, serverBrief, serverView } from './servers.view';
 import { apiRoot } from './flavors.view';
@@ -53,9 +54,13 @@ export function serverRoutes(app: FastifyInstance, compute: Compute) {
   });
 
   app.post<{ Params: IdParams }>('/servers/:id/action', async (req, reply: FastifyReply) => {
-    const a = actionInput(req.body);
+    const a = actionInput(req.body, { lockReason: atLeast(req, '2.73') });
     const ctx = authOf(req);
     if (a.kind === 'console') return { output: await servers.consoleOutput(ctx, req.params.id, a.length) };
+    if (a.kind === 'lock') {
+      await compute.serverLocks.set(ctx, req.params.id, a.locked);
+      return reply.status(202).send();
+    }
     const moved = await servers.action(ctx, req.params.id, a.action, {
       ...(a.imageId && { imageId: a.imageId }),
       ...(a.flavorId && { flavorId: a.flavorId }),

@@ -119,7 +119,8 @@ export function listServersInput(query: unknown): TServerListQuery {
 /** The one action a POST /servers/{id}/action body names, and its argument. */
 export type ParsedAction =
   | { kind: 'lifecycle'; action: ServerAction; imageId?: string; flavorId?: string }
-  | { kind: 'console'; length?: number };
+  | { kind: 'console'; length?: number }
+  | { kind: 'lock'; locked: boolean; reason?: string };
 
 const SIMPLE: Record<string, ServerAction> = {
   'os-start': 'start',
@@ -132,7 +133,7 @@ const SIMPLE: Record<string, ServerAction> = {
   revertResize: 'revert_resize',
 };
 
-export function actionInput(body: unknown): ParsedAction {
+export function actionInput(body: unknown, opts: { lockReason?: boolean } = {}): ParsedAction {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('BadRequest', 'The action body must be a JSON object naming one action.');
   const keys = Object.keys(body);
   if (keys.length !== 1) throw new AppError('BadRequest', `Exactly one action must be given, got ${keys.length}: ${keys.join(', ') || 'none'}.`);
@@ -150,6 +151,13 @@ export function actionInput(body: unknown): ParsedAction {
   if (name === 'resize') {
     const r = parseInput(z.object({ resize: z.object({ flavorRef: ZRef, 'OS-DCF:diskConfig': z.string().optional() }).strict() }), body);
     return { kind: 'lifecycle', action: 'resize', flavorId: r.resize.flavorRef };
+  }
+  // os-lock-server: any body before 2.73 (Nova does not look at it); from 2.73 null or {locked_reason}
+  if (name === 'unlock') return { kind: 'lock', locked: false };
+  if (name === 'lock' && !opts.lockReason) return { kind: 'lock', locked: true };
+  if (name === 'lock') {
+    const r = parseInput(z.object({ lock: z.object({ locked_reason: z.string().min(1).max(255).optional() }).strict().nullable() }), body);
+    return { kind: 'lock', locked: true, ...(r.lock?.locked_reason && { reason: r.lock.locked_reason }) };
   }
   if (name === 'os-getConsoleOutput') {
     const length = z.union([z.number().int(), z.string().regex(/^-?[0-9]+$/).transform(Number), z.null()]).optional();
