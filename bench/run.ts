@@ -14,6 +14,10 @@ const areas: Record<string, { what: string; load: () => Promise<Area> }> = {
     what: 'image upload and download (1 and 4 GiB) through the Glance v2 API: MB/s against dd, server peak RSS',
     load: () => import('./image.bench'),
   },
+  compute: {
+    what: 'boot and delete N servers at concurrency C on H simulated hosts (API→ACTIVE, builds/s, double-booking), real tiny VM',
+    load: () => import('./compute.bench'),
+  },
 };
 
 function usage(): string {
