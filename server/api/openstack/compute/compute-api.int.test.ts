@@ -70,6 +70,7 @@ describe.concurrent('compute API: version discovery, microversions, faults', asy
     expect(plain.headers.get('openstack-api-version')).toBe('compute 2.1');
     expect(plain.headers.get('x-openstack-nova-api-version')).toBe('2.1');
     expect(plain.headers.get('vary')).toMatch(/OpenStack-API-Version, X-OpenStack-Nova-API-Version/);
+    expect(plain.headers.get('x-compute-request-id')).toBe(plain.headers.get('x-openstack-request-id'));
 
     const asked = await nova.call('GET', '/flavors', { token, version: '2.61' });
     expect(asked.headers.get('openstack-api-version')).toBe('compute 2.61');

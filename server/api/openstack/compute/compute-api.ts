@@ -58,7 +58,8 @@ function versionDocument(root: string, which: 'v2' | 'v2.1') {
 /** Reads the requested microversion onto the request and names it in the answer's headers (errors included). */
 async function negotiateVersion(req: FastifyRequest, reply: FastifyReply) {
   req.microversion = requestedVersion(req.headers);
-  reply.headers(versionHeaders(req.microversion));
+  // Nova names the request in its own header too, besides the common X-OpenStack-Request-Id
+  reply.headers({ ...versionHeaders(req.microversion), 'X-Compute-Request-Id': req.id });
 }
 
 /** The compute API, registered under the /compute prefix: version discovery and Nova v2.1 at /compute/v2.1. */
