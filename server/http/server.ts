@@ -9,6 +9,7 @@ import type { Compute } from '../services/compute/compute.module';
 import type { Identity } from '../services/identity/identity.module';
 import type { Images } from '../services/image/image.module';
 import { trpcApi } from '../trpc/trpc-api';
+import { imageUploadApi } from './image-upload';
 
 export type HttpDeps = { identity: Identity; images: Images; compute: Compute; publicUrl: string };
 
@@ -54,5 +55,6 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     quotas: deps.compute.deps.quotas,
     publicUrl: deps.publicUrl,
   });
+  await app.register(imageUploadApi, { prefix: '/api/images', identity: deps.identity, images: deps.images });
   return app;
 }

@@ -1,5 +1,7 @@
+import { computeAdminRouter } from './routers/compute-admin.router';
 import { computeRouter } from './routers/compute.router';
 import { identityAdminRouter } from './routers/identity-admin.router';
+import { imagesRouter } from './routers/images.router';
 import { sessionRouter } from './routers/session.router';
 import { createCallerFactory, router } from './trpc';
 
@@ -8,6 +10,8 @@ export const appRouter = router({
   session: sessionRouter,
   admin: identityAdminRouter,
   compute: computeRouter,
+  images: imagesRouter,
+  computeAdmin: computeAdminRouter,
 });
 
 export type AppRouter = typeof appRouter;
