@@ -4,6 +4,7 @@
  * that no host was double-booked, deletes them all, and boots the real `tiny` guest on qemu:///system a few times.
  * See `--help`, and docs/benchmarks.md (Compute) for what each figure means.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ import { Cleanup } from './lib/cleanup';
 import {
   generatedSection,
   HAND_WRITTEN,
+  lockLine,
   phaseLine,
   realLine,
   resultTable,
@@ -21,6 +23,7 @@ import {
   type Figures,
 } from './lib/compute-report';
 import { InstanceWatch } from './lib/instance-watch';
+import { startLockSampler } from './lib/lock-sampler';
 import { novaClient, uploadRawImage } from './lib/nova';
 import { profiled } from './lib/profile';
 import { realVmPossible, realVmRuns } from './lib/real-vm';
@@ -50,6 +53,15 @@ const HELP = `usage: npm run bench -- compute [options]
   --timeout <s>      give up (cleaning up) after this long (default 600 + 0.5 per instance)`;
 
 const MB = 2 ** 20;
+/** The main thread's time on a CPU and waiting for one (ns, Linux schedstat); NaN elsewhere. */
+const schedstat = (): [number, number] => {
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return [run!, wait!];
+  } catch {
+    return [NaN, NaN];
+  }
+};
 const rss = () => process.memoryUsage().rss / MB;
 
 export async function run(argv: string[] = []): Promise<void> {
@@ -175,6 +187,8 @@ export async function run(argv: string[] = []): Promise<void> {
     const cpu0 = process.cpuUsage();
     const busy0 = machineBusySeconds();
     const elu0 = performance.eventLoopUtilization();
+    const sampler = await startLockSampler(stack.databaseUrl);
+    const sched0 = schedstat();
     const t0 = performance.now();
     const bootPhase = () => closedLoop(N, C, (i) => boot(i, 'bench'));
     let profileSummary = '';
@@ -189,8 +203,15 @@ export async function run(argv: string[] = []): Promise<void> {
     const serverCpu = cpuMs / bootWall;
     const rest = ((machineBusySeconds() - busy0) * 1000) / bootWall - serverCpu;
     const elu = performance.eventLoopUtilization(elu0).utilization;
+    const locks = await sampler.stop();
+    const sched = schedstat();
+    const mainThread = {
+      onCpu: (sched[0] - sched0[0]) / 1e6 / bootWall,
+      waiting: (sched[1] - sched0[1]) / 1e6 / bootWall,
+    };
     const decisions = watch.decisions.filter((t) => t >= t0 && t <= t0 + bootWall).length;
     console.log(phaseLine('boot', boots, bootWall));
+    console.log(lockLine(locks));
     if (profileSummary)
       console.log(`\nCPU profile (self time, top functions) → .bench/compute-boot.cpuprofile\n${profileSummary}\n`);
 
@@ -248,6 +269,8 @@ export async function run(argv: string[] = []): Promise<void> {
       serverCpu,
       rest,
       elu,
+      locks,
+      mainThread,
       cpuPerBoot: cpuMs / N,
       cpuPerDelete: (dcpu.user + dcpu.system) / 1e3 / Math.max(1, ids.length),
       afterBoot,

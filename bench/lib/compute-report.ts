@@ -1,4 +1,5 @@
 import type { Accounting } from './accounting';
+import type { LockSample } from './lock-sampler';
 import { percentile, type BootSample, type DeleteSample } from './boot-load';
 import type { RealRun } from './real-vm';
 import { fmtMs, markdownTable, type Machine } from './report';
@@ -22,6 +23,10 @@ export type Figures = {
   elu: number;
   /** CPU of this process per boot (boot phase) and per delete (delete phase), ms: steadier than rates on a busy machine. */
   cpuPerBoot: number;
+  /** What PostgreSQL showed of the control plane's sessions during the boot phase. */
+  locks: LockSample;
+  /** The event loop's thread over the boot phase: fraction of the time on a CPU, and runnable but waiting for one. */
+  mainThread: { onCpu: number; waiting: number };
   cpuPerDelete: number;
   afterBoot: Accounting;
   afterDelete: Accounting;
@@ -72,6 +77,13 @@ export function phaseLine(what: 'boot' | 'delete', samples: (BootSample | Delete
   const t = spans(ok, (d) => d.gone! - d.sent);
   return `           ${ok.length} gone in ${(wallMs / 1000).toFixed(1)} s, delete→gone p50 ${p(t, 50)} p95 ${p(t, 95)}; ${failed.length} failed${failed.length ? ` (${firstFailures})` : ''}`;
 }
+
+export const lockLine = (l: LockSample) =>
+  `           database sessions (boot phase, ${l.samples} samples): ${l.meanActive.toFixed(1)} running a statement, ` +
+  `${l.meanWaiting.toFixed(1)} waiting for a lock on average` +
+  (l.waitingIn.length
+    ? `; waiting in: ${l.waitingIn.map((w) => `${w.mean.toFixed(1)} × ${w.statement}`).join(' | ')}`
+    : '');
 
 export function realLine(runs: RealRun[]): string[] {
   return runs.map((r, i) => {
