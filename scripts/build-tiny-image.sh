@@ -4,7 +4,8 @@
 #   tiny-initrd.img  a gzip'd cpio: busybox-static and its applets, the virtio modules, an init that prints a banner on
 #                    the serial console, brings up eth0 by DHCP, reads hostname / SSH key / user data from the metadata
 #                    service at 169.254.169.254 when there is one, serves a page with `httpd -p 80`, and ends at a
-#                    `login:` prompt on ttyS0 (user root, password "tiny").
+#                    `login:` prompt on ttyS0 (user root, password "tiny"). The ACPI power button (virsh shutdown,
+#                    a clean power-off) syncs and powers the guest off.
 #   tiny.qcow2       the same kernel and initramfs on a bootable disk (FAT with syslinux, whose config appends
 #                    console=ttyS0), for clouds that boot disks only; left out when syslinux/mtools/dosfstools/qemu-utils
 #                    are missing and cannot be installed.
@@ -17,9 +18,10 @@
 # apt cache (or <outdir>/debs) when present, else `apt-get download` into <outdir>/debs.
 set -euo pipefail
 
-TINY_VERSION=0.1
-# modules the guest loads at boot (with their dependencies): NIC, disks, entropy
-MODULES=(virtio_pci virtio_net virtio_blk virtio_scsi virtio_console virtio-rng)
+TINY_VERSION=0.2
+# modules the guest loads at boot (with their dependencies): NIC, disks, entropy, and the ACPI power button with the
+# event device busybox acpid reads it from (both are modules in the cloud kernel: CONFIG_ACPI_BUTTON=m, INPUT_EVDEV=m)
+MODULES=(virtio_pci virtio_net virtio_blk virtio_scsi virtio_console virtio-rng button evdev)
 
 out=${1:?usage: build-tiny-image.sh <outdir>}
 mkdir -p "$out"
@@ -95,7 +97,7 @@ moddir="$work/kpkg/lib/modules/$krel"
 
 # --- initramfs tree ------------------------------------------------------------------------------------------------
 root="$work/root"
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/init.d,proc,sys,dev,run,tmp,root,var/log,www,lib/modules/"$krel",usr/share/udhcpc}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/init.d,etc/acpi/PWRF,proc,sys,dev,run,tmp,root,var/log,www,lib/modules/"$krel",usr/share/udhcpc}
 chmod 1777 "$root/tmp"
 chmod 700 "$root/root"
 cp "$busybox" "$root/bin/busybox"
@@ -178,6 +180,13 @@ kver=$(uname -r)
 if [ -f /lib/modules/$kver/load-order ]; then
   while read -r m; do insmod /lib/modules/$kver/$m.ko 2>/dev/null; done </lib/modules/$kver/load-order
 fi
+# the ACPI power button: its input device shows up in /dev/input once button and evdev are loaded
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -e /dev/input/event0 ] && break; sleep 0.1; done
+if [ -e /dev/input/event0 ] && acpid -c /etc/acpi -l /var/log/acpid.log; then
+  say "acpid: the power button powers off"
+else
+  say "no ACPI power button: a clean shutdown is not possible"
+fi
 ip link set lo up
 sleep 0.2 2>/dev/null
 ip=
@@ -227,6 +236,17 @@ httpd -p 80 -h /www -u www:www && say "httpd serving on :80"
 say "up in $(cut -d' ' -f1 /proc/uptime)s"
 EOF
 chmod 755 "$root/etc/init.d/rcS"
+
+# busybox acpid runs /etc/acpi/<action>/<parameter> for an event; the power button is PWRF/00000080. A clean power-off:
+# busybox init's poweroff runs the ::shutdown entries, stops every process, syncs and powers off; sync first anyway, so
+# whatever the guest wrote is on disk even if the stopping hangs.
+cat >"$root/etc/acpi/PWRF/00000080" <<'EOF'
+#!/bin/sh
+echo "tiny: power button pressed, powering off" >/dev/console
+sync
+exec poweroff
+EOF
+chmod 755 "$root/etc/acpi/PWRF/00000080"
 
 cat >"$root/usr/share/udhcpc/default.script" <<'EOF'
 #!/bin/sh

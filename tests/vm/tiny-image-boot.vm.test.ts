@@ -33,7 +33,7 @@ describe.skipIf(qemuMissing)('the tiny guest boots', () => {
   async function bootToLogin(
     args: string[],
     nic = ['-nic', 'none'],
-    onLogin?: () => Promise<void>,
+    onLogin?: (closed: Promise<void>) => Promise<void>,
   ): Promise<{ serial: string; ms: number }> {
     const started = Date.now();
     // this machine forbids traffic to non-loopback addresses: by default no NIC, the guest notes it has no eth0
@@ -41,6 +41,8 @@ describe.skipIf(qemuMissing)('the tiny guest boots', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<void>((resolve) => qemu.once('exit', () => resolve()));
+    // after the exit and the last of its output (with a NIC, guestfwd's nc children may hold the pipes longer)
+    const closed = new Promise<void>((resolve) => qemu.once('close', () => resolve()));
     onFileEnd(async () => {
       qemu.kill('SIGKILL');
       await exited;
@@ -65,7 +67,7 @@ describe.skipIf(qemuMissing)('the tiny guest boots', () => {
           reject(new Error(`qemu exited before the login prompt; serial console:\n${serial.slice(-3000)}`));
         });
       });
-      await onLogin?.();
+      await onLogin?.(closed);
       return { serial, ms };
     } finally {
       qemu.kill('SIGTERM');
@@ -92,6 +94,44 @@ describe.skipIf(qemuMissing)('the tiny guest boots', () => {
     console.log(`tiny guest (kernel+ramdisk): login prompt ${(ms / 1000).toFixed(1)} s after qemu started`);
     expectBooted(serial);
   }, 90_000);
+
+  it('powers itself off cleanly when the ACPI power button is pressed', async () => {
+    const monitor = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cumulo-tiny-monitor-')), 'monitor.sock');
+    onFileEnd(() => fs.rmSync(path.dirname(monitor), { recursive: true, force: true }));
+    let offMs = 0;
+    const { serial } = await bootToLogin(
+      [
+        '-kernel',
+        path.join(CACHE, 'tiny-vmlinuz'),
+        '-initrd',
+        path.join(CACHE, 'tiny-initrd.img'),
+        '-append',
+        'console=ttyS0',
+        '-monitor',
+        `unix:${monitor},server=on,wait=off`,
+      ],
+      undefined,
+      async (closed) => {
+        const pressed = Date.now();
+        // what `virsh shutdown` does to a qemu guest: the monitor's system_powerdown presses the ACPI power button
+        await new Promise<void>((resolve, reject) => {
+          const sock = net.connect(monitor, () => sock.end('system_powerdown\n', () => resolve()));
+          sock.once('error', reject);
+        });
+        const off = await Promise.race([
+          closed.then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), 30_000)),
+        ]);
+        expect(off, 'qemu still running 30 s after the power button').toBe(true);
+        offMs = Date.now() - pressed;
+      },
+    );
+    console.log(`tiny guest: powered off ${(offMs / 1000).toFixed(1)} s after the power button`);
+    expect(serial).toMatch(/tiny: acpid: the power button powers off/);
+    expect(serial).toMatch(
+      /tiny: power button pressed, powering off[\s\S]*tiny: shutting down[\s\S]*reboot: Power down/,
+    );
+  }, 120_000);
 
   it('from its qcow2 disk variant as a virtio disk, the same way', async (t) => {
     const disk = path.join(CACHE, 'tiny.qcow2');

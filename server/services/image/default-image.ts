@@ -39,6 +39,14 @@ export type DefaultImageOpts = {
 
 export type DefaultImage = { kernel: TImage; ramdisk: TImage; image: TImage; disk: TImage | null; created: boolean };
 
+/**
+ * The build script's own cache key, as it computes it (the first 16 hex digits of its sha256) and records it in
+ * tiny.json: registered images carry it, so a changed script rebuilds and re-registers even when images exist.
+ */
+export function buildScriptKey(): string {
+  return createHash('sha256').update(fs.readFileSync(BUILD_SCRIPT)).digest('hex').slice(0, 16);
+}
+
 /** Runs the build script into outDir; rejects with the script's last lines of output. */
 export function buildTinyImage(outDir: string, timeoutMs = 600_000, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -115,7 +123,8 @@ export async function ensureDefaultImage(images: Images, opts: DefaultImageOpts)
   const active = async (name: string) => (await ownNamed(images, ctx, name)).find((i) => i.status === 'active');
   const present = await active('tiny');
   const presentDisk = await active('tiny-disk');
-  if (present && presentDisk) {
+  const key = buildScriptKey();
+  if (present && presentDisk && present.properties.tiny_build === key && presentDisk.properties.tiny_build === key) {
     const byId = async (id: string | undefined) => (id ? await images.images.get(ctx, id).catch(() => null) : null);
     const kernel = await byId(present.properties.kernel_id);
     const ramdisk = await byId(present.properties.ramdisk_id);
@@ -129,10 +138,13 @@ export async function ensureDefaultImage(images: Images, opts: DefaultImageOpts)
   const ramdiskFile = path.join(opts.cacheDir, 'tiny-initrd.img');
   const manifest = JSON.parse(fs.readFileSync(path.join(opts.cacheDir, 'tiny.json'), 'utf8')) as {
     version: string;
+    script?: string;
     kernel: string;
   };
   const common = { visibility: 'public', minDisk: 0, minRam: 0 } as const;
   const props = { cumulo_default_image: 'tiny', tiny_version: manifest.version, kernel_release: manifest.kernel };
+  // on the images the shortcut above checks only: a kernel and ramdisk a new script left as they were stay registered
+  const build = { tiny_build: manifest.script ?? '' };
 
   const kernel = await ensureFileImage(
     images,
@@ -156,6 +168,7 @@ export async function ensureDefaultImage(images: Images, opts: DefaultImageOpts)
       containerFormat: 'ami',
       properties: {
         ...props,
+        ...build,
         kernel_id: kernel.image.id,
         ramdisk_id: ramdisk.image.id,
         os_command_line: 'console=ttyS0',
@@ -176,7 +189,7 @@ export async function ensureDefaultImage(images: Images, opts: DefaultImageOpts)
           name: 'tiny-disk',
           diskFormat: 'qcow2',
           containerFormat: 'bare',
-          properties: { ...props, os_distro: 'cumulo-tiny', os_type: 'linux', hw_architecture: 'x86_64' },
+          properties: { ...props, ...build, os_distro: 'cumulo-tiny', os_type: 'linux', hw_architecture: 'x86_64' },
         },
         diskFile,
       )
