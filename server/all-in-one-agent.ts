@@ -18,6 +18,8 @@ export async function startLocalCompute(config: Config, bus: Bus): Promise<Local
   const { kind, why } = wanted ? { kind: wanted, why: `COMPUTE_DRIVER=${wanted}` } : await detectDriver();
   const host = config.COMPUTE_HOST ?? os.hostname();
   const stateDir = path.join(config.stateDir, 'compute', host);
-  const agent = await startComputeAgent({ host, bus, driver: makeDriver(kind, { host, stateDir }), stateDir });
+  const every = config.COMPUTE_HEARTBEAT_SECONDS * 1000;
+  const driver = makeDriver(kind, { host, stateDir });
+  const agent = await startComputeAgent({ host, bus, driver, stateDir, heartbeatMs: every, powerSyncMs: every });
   return { agent, driver: kind, why };
 }

@@ -40,9 +40,9 @@ export async function startComputeAgent(o: ComputeAgentOptions): Promise<Compute
   const images = new ImageCache(path.join(o.stateDir, '_base'));
   const manager = new ComputeManager({ host: o.host, bus: o.bus, driver: o.driver, images });
 
+  // running_vms is not reported: the control plane counts the instances it placed here, as it counts their resources
   const report = async () => {
     const r = await o.driver.hostResources();
-    const running = (await o.driver.listDomains()).length;
     await o.bus.cast(computeNodeReport, {
       args: {
         host: o.host,
@@ -50,7 +50,6 @@ export async function startComputeAgent(o: ComputeAgentOptions): Promise<Compute
         ...r,
         hostIp: o.hostIp ?? '127.0.0.1',
         ...(o.availabilityZone && { availabilityZone: o.availabilityZone }),
-        runningVms: running,
       },
     });
   };

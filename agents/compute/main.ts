@@ -42,11 +42,14 @@ async function run(): Promise<void> {
     diskGb: num(values['disk-gb']),
   });
   const bus = createBus({ amqpUrl: config.AMQP_URL, prefix: config.BUS_PREFIX });
+  const every = config.COMPUTE_HEARTBEAT_SECONDS * 1000;
   const agent = await startComputeAgent({
     host,
     bus,
     driver,
     stateDir,
+    heartbeatMs: every,
+    powerSyncMs: every,
     ...(values.zone && { availabilityZone: values.zone }),
   });
   let stopping = false;

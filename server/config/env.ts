@@ -53,6 +53,8 @@ const ZEnv = z.object({
   COMPUTE_MAX_BUILD_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** > 0 spreads instances over hosts by free RAM (Nova's ram_weight_multiplier), < 0 packs them. */
   SCHEDULER_RAM_WEIGHT_MULTIPLIER: z.coerce.number().default(1),
+  /** How often a compute agent reports that it is alive (and its power states); keep it well below the down time. */
+  COMPUTE_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
   /** A compute host silent for this long is down: it gets no builds, and its builds in progress end in ERROR. */
   COMPUTE_SERVICE_DOWN_SECONDS: z.coerce.number().int().min(1).default(60),
   /** A build still spawning after this long is ended in ERROR (Nova's instance_build_timeout); 0 never. */
