@@ -178,7 +178,11 @@ const servers = router({
       minCount: input.count,
       maxCount: input.count,
     });
-    return { ids: created.servers.map((s) => s.id), reservationId: created.reservationId };
+    return {
+      ids: created.servers.map((s) => s.id),
+      servers: created.servers.map((s) => serverView(ctx.auth, { ...s, fault: null })),
+      reservationId: created.reservationId,
+    };
   }),
   action: authedProcedure.input(ZServerActionInput).mutation(async ({ ctx, input }) => {
     const moved = await ctx.compute.servers.action(ctx.auth, input.id, input.action);
@@ -188,11 +192,9 @@ const servers = router({
     await ctx.compute.servers.delete(ctx.auth, input.id);
     return { ok: true as const };
   }),
-  consoleLog: authedProcedure
-    .input(ZConsoleLogInput)
-    .query(async ({ ctx, input }) => ({
-      output: await ctx.compute.servers.consoleOutput(ctx.auth, input.id, input.lines),
-    })),
+  consoleLog: authedProcedure.input(ZConsoleLogInput).query(async ({ ctx, input }) => ({
+    output: await ctx.compute.servers.consoleOutput(ctx.auth, input.id, input.lines),
+  })),
   /** The action log, newest first, each with its events (a failed event carries the fault's traceback). */
   actions: authedProcedure
     .input(ZServerId)

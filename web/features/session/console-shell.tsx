@@ -13,7 +13,11 @@ import { UserMenu } from './user-menu';
 import { useSession } from './use-session';
 
 type NavItem = { href: string; label: string };
-const PROJECT_NAV: NavItem[] = [{ href: '/', label: 'Overview' }];
+const PROJECT_NAV: NavItem[] = [
+  { href: '/', label: 'Overview' },
+  { href: '/instances', label: 'Instances' },
+  { href: '/key-pairs', label: 'Key pairs' },
+];
 const ADMIN_NAV: NavItem[] = [
   { href: '/admin/projects', label: 'Projects' },
   { href: '/admin/users', label: 'Users' },
@@ -26,7 +30,12 @@ function NavList({ items }: { items: NavItem[] }) {
     <ul>
       {items.map((i) => (
         <li key={i.href}>
-          <Link href={i.href} aria-current={pathname === i.href ? 'page' : undefined}>
+          <Link
+            href={i.href}
+            aria-current={
+              pathname === i.href || (i.href !== '/' && pathname.startsWith(`${i.href}/`)) ? 'page' : undefined
+            }
+          >
             {i.label}
           </Link>
         </li>

@@ -1,6 +1,7 @@
 'use client';
 
 import { EmptyState } from '@web/components/empty-state';
+import { QuotaBars } from '@web/features/compute/quota-bars';
 import { PageHeader } from '@web/components/page-header';
 import { useRealtimeFeed } from './realtime-context';
 import { useSession } from './use-session';
@@ -37,6 +38,12 @@ export function ProjectOverview() {
           <div className="muted">Session ends {new Date(me.expiresAt).toLocaleTimeString()}</div>
         </div>
       </div>
+      {me.project && (
+        <>
+          <h2>Compute quota</h2>
+          <QuotaBars />
+        </>
+      )}
       <h2>Activity</h2>
       {recent.length === 0 ? (
         <div className="card">
