@@ -116,6 +116,7 @@ describe('dashboard: instances', () => {
     expect(await xlarge.isDisabled()).toBe(true);
     await wizard.getByText('vCPU quota: 4 left, needs 8.').waitFor();
     await wizard.getByRole('radio', { name: /m1\.nano/ }).check();
+    await xlarge.scrollIntoViewIfNeeded();
     await screenshot(page, 'launch-wizard');
     await wizard.getByRole('button', { name: 'Next' }).click();
 
@@ -144,6 +145,9 @@ describe('dashboard: instances', () => {
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
     await screenshot(page, 'instances');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'instances-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('tells the user at once when a build fails, with the fault', async () => {

@@ -23,9 +23,14 @@ export function ActionLog({ id }: { id: string }) {
   const trpc = useTRPC();
   const actions = useQuery(trpc.compute.servers.actions.queryOptions({ id }));
   const columns: Column<TAction>[] = [
-    { key: 'action', header: 'Action', cell: (a) => <strong>{a.action}</strong> },
-    { key: 'start', header: 'Started', cell: (a) => formatDateTime(a.startTime) },
-    { key: 'result', header: 'Result', cell: (a) => (a.message ? `${resultOf(a)}: ${a.message}` : resultOf(a)) },
+    { key: 'action', header: 'Action', className: 'nowrap', cell: (a) => <strong>{a.action}</strong> },
+    { key: 'start', header: 'Started', className: 'nowrap', cell: (a) => formatDateTime(a.startTime) },
+    {
+      key: 'result',
+      header: 'Result',
+      className: 'nowrap',
+      cell: (a) => (a.message ? `${resultOf(a)}: ${a.message}` : resultOf(a)),
+    },
     {
       key: 'events',
       header: 'Events',
@@ -43,7 +48,15 @@ export function ActionLog({ id }: { id: string }) {
           </ul>
         ),
     },
-    { key: 'request', header: 'Request', cell: (a) => <span className="mono">{a.requestId}</span> },
+    {
+      key: 'request',
+      header: 'Request',
+      cell: (a) => (
+        <span className="mono" title={a.requestId}>
+          {a.requestId.slice(0, 12)}…
+        </span>
+      ),
+    },
   ];
   return (
     <Table
