@@ -17,11 +17,17 @@ const PROJECT_NAV: NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/instances', label: 'Instances' },
   { href: '/key-pairs', label: 'Key pairs' },
+  { href: '/images', label: 'Images' },
 ];
 const ADMIN_NAV: NavItem[] = [
   { href: '/admin/projects', label: 'Projects' },
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/role-assignments', label: 'Role assignments' },
+  { href: '/admin/hypervisors', label: 'Hypervisors' },
+  { href: '/admin/compute-services', label: 'Compute services' },
+  { href: '/admin/instances', label: 'All instances' },
+  { href: '/admin/flavors', label: 'Flavors' },
+  { href: '/admin/quotas', label: 'Quotas' },
 ];
 
 function NavList({ items }: { items: NavItem[] }) {

@@ -1,0 +1,7 @@
+import { QuotasPage } from '@web/features/admin/quotas-page';
+
+export const metadata = { title: 'Quotas' };
+
+export default function Page() {
+  return <QuotasPage />;
+}

@@ -1,0 +1,30 @@
+import type { RouterOutputs } from '@web/lib/trpc';
+
+export type TImageRow = RouterOutputs['images']['list'][number];
+
+/** Glance allows an image without a name; the page still needs something to call it. */
+export const imageLabel = (i: Pick<TImageRow, 'name' | 'id'>) => i.name ?? i.id;
+
+const STATUS: Record<string, { label: string; className: string }> = {
+  active: { label: 'Active', className: 'badge badge--ok' },
+  queued: { label: 'Queued (no data yet)', className: 'badge' },
+  saving: { label: 'Saving…', className: 'badge' },
+  uploading: { label: 'Uploading…', className: 'badge' },
+  importing: { label: 'Importing…', className: 'badge' },
+  deactivated: { label: 'Deactivated', className: 'badge' },
+  killed: { label: 'Failed', className: 'badge badge--danger' },
+  deleted: { label: 'Deleted', className: 'badge' },
+};
+
+export function ImageStatus({ status }: { status: string }) {
+  const s = STATUS[status] ?? { label: status, className: 'badge' };
+  return <span className={s.className}>{s.label}</span>;
+}
+
+const VISIBILITY_LABEL: Record<string, string> = {
+  private: 'Private',
+  shared: 'Shared',
+  community: 'Community',
+  public: 'Public',
+};
+export const visibilityLabel = (v: string) => VISIBILITY_LABEL[v] ?? v;
