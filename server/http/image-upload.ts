@@ -51,7 +51,7 @@ function uploadErrorHandler(error: FastifyError | AppError, req: FastifyRequest,
     reply.status(httpStatus).send({ error: { message, appCode, httpStatus } } satisfies TUploadError);
   if (isAppError(error)) return send(ERROR_CODES[error.code].http, error.message, error.code);
   const status = (error as FastifyError).statusCode;
-  // Fastify's own 4xx: a body over the cap, a Content-Type other than octet-stream
+  // Fastify's own 4xx: a Content-Type no parser takes (the size cap is the service's: the body is a raw stream)
   if (status === 413) return send(413, 'The file is larger than this cloud accepts for an image.', 'PayloadTooLarge');
   if (status === 415) return send(415, 'Send the file with Content-Type: application/octet-stream.', 'BadRequest');
   if (status && status >= 400 && status < 500) return send(status, error.message, null);

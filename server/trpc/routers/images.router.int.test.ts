@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { identityClient, suffix, type Actor } from '../../../tests/helpers/identity-client';
@@ -6,6 +7,8 @@ import { startTestStack, type TestStack } from '../../../tests/helpers/stack';
 import { CSRF_HEADER } from '../../lib/session-cookie';
 import { trpcHttp } from '../trpc.harness';
 
+/** Larger than the streaming test's file; the over-the-cap test only declares a larger length. */
+const CAP = 512 * 1024 * 1024;
 let stack: TestStack;
 let trpc: ReturnType<typeof trpcHttp>;
 let alice: Actor & { cookie: string };
@@ -13,7 +16,7 @@ let bob: Actor & { cookie: string };
 let admin: { cookie: string };
 
 beforeAll(async () => {
-  stack = await startTestStack({ IMAGE_SIZE_CAP_BYTES: String(8 * 1024 * 1024) });
+  stack = await startTestStack({ IMAGE_SIZE_CAP_BYTES: String(CAP) });
   trpc = trpcHttp(stack.url);
   const ids = identityClient(stack);
   const { alice: a, bob: b } = await ids.twoProjects();
@@ -88,9 +91,30 @@ describe('images over tRPC and the dashboard upload route', () => {
     expect((await text.json()).error.message).toMatch(/application\/octet-stream/);
     expect((await upload(data.id, 'abc', { ...alice, type: 'image/png' })).status).toBe(415);
 
-    const huge = await upload(data.id, Buffer.alloc(8 * 1024 * 1024 + 1), alice);
+    // refused on the declared length, before a byte is stored
+    const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${stack.url}/api/images/${data.id}/file`, {
+        method: 'PUT',
+        headers: {
+          cookie: alice.cookie,
+          [CSRF_HEADER]: '1',
+          'content-type': 'application/octet-stream',
+          'content-length': String(CAP + 1),
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode!, body });
+        });
+      });
+      req.on('error', (e) => (e.message.includes('socket hang up') ? undefined : reject(e)));
+      req.write(Buffer.alloc(1024));
+    });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.message).toMatch(/size cap|larger than/);
+    expect(JSON.parse(huge.body).error.message).toMatch(/image size cap/);
     // nothing was stored: the image can still take its data
     expect((await trpc.query('images.get', { id: data.id }, alice)).data.status).toBe('queued');
   });
@@ -170,6 +194,51 @@ describe('images over tRPC and the dashboard upload route', () => {
 
   it('answers UNAUTHORIZED without a session', async () => {
     expect((await trpc.query('images.list')).status).toBe(401);
-    expect((await trpc.query('images.uploadLimits', undefined, alice)).data).toEqual({ sizeCap: 8 * 1024 * 1024 });
+    expect((await trpc.query('images.uploadLimits', undefined, alice)).data).toEqual({ sizeCap: CAP });
   });
+
+  it('streams a 256 MiB upload into the store without the process growing by anything like the file', async () => {
+    const MiB = 1024 * 1024;
+    const total = 256 * MiB;
+    const { data } = await create(alice);
+    const sent = createHash('sha512');
+    const block = Buffer.alloc(MiB, 0x5a);
+    let produced = 0;
+    const body = new Readable({
+      read() {
+        if (produced >= total) return void this.push(null);
+        const chunk = Buffer.from(block);
+        chunk.writeUInt32BE(produced / MiB, 0);
+        sent.update(chunk);
+        produced += chunk.length;
+        this.push(chunk);
+      },
+    });
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    try {
+      // node:http rather than fetch: undici would hold a streamed request body in memory and measure the client
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request(`${stack.url}/api/images/${data.id}/file`, {
+          method: 'PUT',
+          headers: { cookie: alice.cookie, [CSRF_HEADER]: '1', 'content-type': 'application/octet-stream' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        body.pipe(req);
+      });
+      expect(status).toBe(200);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak - rssBefore).toBeLessThan(total / 4);
+    const shown = await trpc.query('images.get', { id: data.id }, alice);
+    expect(shown.data).toMatchObject({ status: 'active', size: total });
+    const r = await fetch(`${stack.url}/image/v2/images/${data.id}`, { headers: { 'x-auth-token': alice.token } });
+    expect((await r.json()).os_hash_value).toBe(sent.digest('hex'));
+  }, 120_000);
 });
