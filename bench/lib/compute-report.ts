@@ -156,6 +156,21 @@ export function resultTable(f: Figures): string {
       'CPU-bound (¾ of both cores)',
       '',
     ],
+    [
+      'event loop thread (boot phase): on a CPU / ready but waiting for a CPU (share of the time)',
+      `${(100 * f.mainThread.onCpu).toFixed(0)} % / ${(100 * f.mainThread.waiting).toFixed(0)} %`,
+      '–',
+      '',
+    ],
+    [
+      'database sessions running a statement / of them waiting for a row lock (boot phase, mean)',
+      `${f.locks.meanActive.toFixed(1)} / ${f.locks.meanWaiting.toFixed(1)}`,
+      '–',
+      '',
+    ],
+    ...f.locks.waitingIn
+      .filter((w) => w.mean >= 0.1)
+      .map((w) => [`  waiting in \`${w.statement.trim().slice(0, 60)}…\``, w.mean.toFixed(1), '–', '']),
   ];
   if (f.real?.length) {
     const act = spans(f.real, (r) => (r.boot.active === undefined ? undefined : r.boot.active - r.boot.sent));
@@ -213,11 +228,50 @@ export function generatedSection(x: {
   ].join('\n');
 }
 
-export const HAND_WRITTEN = `### How it is measured
+export const HAND_WRITTEN = `### What is measured
 
-\`npm run bench -- compute\` starts the control plane as \`npm start\` does (no dashboard, no host of its own) on a
-throwaway database, and H simulated compute hosts in the same process: each its own compute agent on its own bus
-connection, driving libvirt's test hypervisor. C clients each boot a server (\`POST /servers\`), wait until it is
-ACTIVE, and boot the next, until N are ACTIVE; then every host's accounting is checked in the database; then the
-same clients delete them all. See the run's options with \`--help\`.
+\`npm run bench -- compute\` starts the control plane as \`npm start\` does (\`startControlPlane\`, NODE_ENV=production,
+no dashboard, no compute host of its own, no default image) on a throwaway database, then H simulated compute hosts in
+the same process: each its own compute agent (\`startComputeAgent\`) on its own bus connection, driving libvirt's test
+hypervisor (\`makeDriver('test')\`, 8 vCPU, 16 GiB, and a disk of \`--room\` GB, so that with the 1 vCPU / 128 MB /
+1 GB flavor every host has room for exactly N/H servers and the run fills every host to the last slot). With
+\`--amqp URL\` the control plane and every host talk over that RabbitMQ under a fresh BUS_PREFIX, whose queues and
+exchanges are deleted afterwards; by default it is the in-process bus.
+
+- **Boot phase.** C clients in a closed loop: \`POST /servers\` (admin project, quota unlimited, \`networks: none\`),
+  wait until the server is ACTIVE, boot the next, until N are ACTIVE. *API→ACTIVE* runs from the moment the POST is
+  sent to the moment this process receives the lifecycle's \`instance.<project>.instance.update\` notification showing
+  ACTIVE, which is published right after the transition committed (what the socket.io relay forwards to dashboards).
+  A \`GET /servers/{id}\` is then made at once and must show ACTIVE (the summary says for how many it did, and how much
+  later its answer came). \`--poll <ms>\` measures as the anchor did instead: GET every <ms> until one shows ACTIVE.
+  The same notifications give the split: *202 → placed* is until the scheduler's claim and move to the host committed,
+  *placed → ACTIVE* the host's build and the conductor's commit. *Builds per second*: servers ACTIVE over the time from
+  the first POST to the last ACTIVE. *Scheduler decisions per second*: placements and no-valid-host outcomes committed
+  during the boot phase over its length (with a closed loop this follows the rate of boots: it is the scheduler's
+  output, not its ceiling; *202 → placed* shows whether requests queue in front of it).
+- **Double-booking check**, with every server ACTIVE and again after the delete phase, in the database the control
+  plane committed to: for every host, the sum of its live instances' flavors (the claims' arithmetic,
+  \`resourcesOf\`) against floor(capacity × allocation ratio), and the \`vcpusUsed\`/\`memoryMbUsed\`/\`diskGbUsed\`
+  counters against that sum; every live placed instance has exactly one claim row on its host and no claim belongs to
+  a deleted one; each host's hypervisor holds exactly as many domains as the database has instances there;
+  \`runningVms\` is compared too, but is not a claim counter (the heartbeat report overwrites it with the driver's
+  domain count, so it can lag for up to one heartbeat).
+- **Delete phase.** The same C clients \`DELETE\` each server and wait for the notification with \`deleted: true\`
+  (*delete→gone*), then check that a GET answers 404.
+- **Real guest** (\`--real\`, on by default when running as root and libvirtd answers on qemu:///system): a compute host
+  on qemu:///system in its own availability zone joins after the simulated phase; the \`tiny\` AMI is registered from
+  scripts/build-tiny-image.sh's cache (\`ensureDefaultImage\`, as \`npm start\` does); three boots one after another
+  (flavor 1 vCPU, 256 MB), each timed to ACTIVE and to the first \`os-getConsoleOutput\` that shows the guest's banner
+  (\`Cumulo tiny guest … booted\`, polled every 100 ms), then deleted.
+- **Memory**: RSS of the benchmark process: at rest (control plane started, before any host), with the H hosts,
+  with N servers ACTIVE, and after the run. PostgreSQL (the machine's, shared) is not included.
+- **Where the time goes**: CPU of this process per boot and per delete; the event loop's main thread from
+  \`/proc/self/task/<pid>/schedstat\` (share of the boot phase on a CPU, and runnable but waiting for one: other
+  programs' load); and pg_stat_activity sampled every 100 ms: how many of the control plane's connections are running a
+  statement, how many of those wait for a row lock, and in which statement. \`--profile\` writes a CPU profile of the
+  boot phase to .bench/compute-boot.cpuprofile.
+
+Everything stops by itself: each server is given 120 s, the whole run \`--timeout\` (600 s + 0.5 s per server);
+Ctrl-C, an error or the time limit close the hosts and the control plane, destroy the real guests, delete the bus
+topology and drop the database. All traffic is to 127.0.0.1.
 `;
