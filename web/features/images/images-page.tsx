@@ -46,17 +46,19 @@ export function ImagesPage() {
         </>
       ),
     },
-    { key: 'status', header: 'Status', cell: (i) => <ImageStatus status={i.status} /> },
+    { key: 'status', header: 'Status', className: 'cell-nowrap', cell: (i) => <ImageStatus status={i.status} /> },
     {
       key: 'format',
       header: 'Format',
+      className: 'cell-nowrap',
       cell: (i) => (i.diskFormat ? `${i.diskFormat}${i.containerFormat ? ` / ${i.containerFormat}` : ''}` : '—'),
     },
-    { key: 'size', header: 'Size', cell: (i) => formatBytes(i.size) },
-    { key: 'visibility', header: 'Visibility', cell: (i) => visibilityLabel(i.visibility) },
+    { key: 'size', header: 'Size', className: 'cell-nowrap', cell: (i) => formatBytes(i.size) },
+    { key: 'visibility', header: 'Visibility', className: 'cell-nowrap', cell: (i) => visibilityLabel(i.visibility) },
     {
       key: 'protected',
       header: 'Protected',
+      className: 'cell-nowrap',
       cell: (i) => (i.protected ? <span className="badge">Protected</span> : <span className="muted">No</span>),
     },
     {
