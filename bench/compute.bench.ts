@@ -167,6 +167,11 @@ export async function run(argv: string[] = []): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
     const rssWithHosts = rss();
+    // what H idle hosts cost (heartbeats and power-state reports every 10 s each, and the conductor recording them)
+    const idle0 = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const idleUsage = process.cpuUsage(idle0);
+    const idleCores = (idleUsage.user + idleUsage.system) / 1e3 / 10_000;
     console.log(
       `hosts:     ${H} simulated (test:///, 8 vCPU, 16 GiB, ${room} GB disk each: room for ${room} of the 1 GB flavor); RSS ${rssAtRest.toFixed(0)} MB at rest, ${rssWithHosts.toFixed(0)} MB with the hosts`,
     );
@@ -271,6 +276,7 @@ export async function run(argv: string[] = []): Promise<void> {
       elu,
       locks,
       mainThread,
+      idleCores,
       cpuPerBoot: cpuMs / N,
       cpuPerDelete: (dcpu.user + dcpu.system) / 1e3 / Math.max(1, ids.length),
       afterBoot,

@@ -27,6 +27,8 @@ export type Figures = {
   locks: LockSample;
   /** The event loop's thread over the boot phase: fraction of the time on a CPU, and runnable but waiting for one. */
   mainThread: { onCpu: number; waiting: number };
+  /** CPU of this process with the hosts up and nothing booting (10 s), in cores. */
+  idleCores: number;
   cpuPerDelete: number;
   afterBoot: Accounting;
   afterDelete: Accounting;
@@ -156,6 +158,7 @@ export function resultTable(f: Figures): string {
       'CPU-bound (¾ of both cores)',
       '',
     ],
+    ['CPU of this process with the hosts up and idle (cores)', f.idleCores.toFixed(2), '–', ''],
     [
       'event loop thread (boot phase): on a CPU / ready but waiting for a CPU (share of the time)',
       `${(100 * f.mainThread.onCpu).toFixed(0)} % / ${(100 * f.mainThread.waiting).toFixed(0)} %`,
