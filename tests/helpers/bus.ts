@@ -1,4 +1,4 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
@@ -47,6 +47,25 @@ export async function closeAndDeleteBuses(
   const queues = new Set(buses.flatMap((b) => b.topology().queues));
   const exchanges = new Set(buses.flatMap((b) => b.topology().exchanges));
   await deleteBusTopology({ queues, exchanges }, url);
+}
+
+/**
+ * Every queue and exchange under `prefix` on the machine's broker, for suites whose queues other processes declared
+ * (agent processes): rabbitmqctl lists them all. Best effort: leftovers under a random prefix harm no other test.
+ */
+export function deletePrefixTopology(prefix: string): void {
+  try {
+    const list = (what: string) =>
+      execFileSync('rabbitmqctl', ['-q', `list_${what}`, 'name'], { encoding: 'utf8', timeout: 20_000 })
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((n) => n.startsWith(`${prefix}.`));
+    for (const q of list('queues')) execFileSync('rabbitmqctl', ['-q', 'delete_queue', q], { timeout: 20_000 });
+    for (const e of list('exchanges'))
+      execFileSync('rabbitmqadmin', ['delete', 'exchange', `name=${e}`], { timeout: 20_000, stdio: 'ignore' });
+  } catch {
+    // see above
+  }
 }
 
 /** Polls until `check` returns true; tests wait for a state, never for a fixed time. */

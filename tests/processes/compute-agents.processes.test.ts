@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startAgentProcess, type AgentProcess } from '../helpers/agent-process';
-import { TEST_AMQP_URL, testBusPrefix } from '../helpers/bus';
+import { deletePrefixTopology, TEST_AMQP_URL, testBusPrefix } from '../helpers/bus';
 import { computeClient } from '../helpers/compute-client';
 import { onFileEnd } from '../helpers/file-cleanup';
 import { startGateProxy } from '../helpers/gate-proxy';
@@ -31,6 +30,8 @@ describe('compute agents as processes on RabbitMQ', () => {
   const agent = (host: string) => startAgentProcess({ host, driver: 'test', env: agentEnv });
 
   beforeAll(async () => {
+    // registered first, so it runs last: after the agents and the stack have let go of their queues
+    onFileEnd(() => deletePrefixTopology(prefix));
     proxy = await startGateProxy(
       (req) => req.method === 'GET' && /\/image\/v2\/images\/[^/]+\/file$/.test(req.url ?? ''),
     );
@@ -46,10 +47,7 @@ describe('compute agents as processes on RabbitMQ', () => {
     adminToken = await keystone.admin();
     ({ alice } = await keystone.twoProjects());
     imageId = (await uploadImage(stack, adminToken, { visibility: 'public' })).id;
-    onFileEnd(() => {
-      fs.rmSync(stateDir, { recursive: true, force: true });
-      deleteQueues(prefix);
-    });
+    onFileEnd(() => fs.rmSync(stateDir, { recursive: true, force: true }));
   });
 
   const boot = async (name: string, image = imageId) => {
@@ -141,19 +139,3 @@ describe('compute agents as processes on RabbitMQ', () => {
     await waitForGone(nova, alice.token, id);
   }, 90_000);
 });
-
-/** The prefix's queues and exchanges on the shared broker (rabbitmqctl, as the broker's own tool lists them all). */
-function deleteQueues(prefix: string) {
-  try {
-    const list = (what: string) =>
-      execFileSync('rabbitmqctl', ['-q', `list_${what}`, 'name'], { encoding: 'utf8', timeout: 20_000 })
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((n) => n.startsWith(`${prefix}.`));
-    for (const q of list('queues')) execFileSync('rabbitmqctl', ['-q', 'delete_queue', q], { timeout: 20_000 });
-    for (const e of list('exchanges'))
-      execFileSync('rabbitmqadmin', ['delete', 'exchange', `name=${e}`], { timeout: 20_000, stdio: 'ignore' });
-  } catch {
-    // cleanup is best effort: leftover queues under a random prefix harm no other test
-  }
-}
