@@ -233,6 +233,38 @@ describe('dashboard: instances', () => {
     await expect.poll(() => page.getByTestId('quota-cores').textContent()).toMatch(/of 4$/);
   });
 
+  it('launches two at once and stops, then deletes, both with one bulk action each', async () => {
+    const batch = `batch-${suffix()}`;
+    await page.getByRole('link', { name: 'Instances' }).click();
+    await page.getByRole('button', { name: 'Launch instance' }).first().click();
+    const wizard = page.getByRole('dialog', { name: 'Launch instance' });
+    await wizard.getByLabel('Name').fill(batch);
+    await wizard.getByLabel('Count').fill('2');
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByRole('radio', { name: new RegExp(imageName) }).check();
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByRole('radio', { name: /m1\.nano/ }).check();
+    for (let i = 0; i < 3; i++) await wizard.getByRole('button', { name: /^(Next|Launch)$/ }).click();
+    await wizard.waitFor({ state: 'hidden' });
+    for (const n of [`${batch}-1`, `${batch}-2`])
+      await row(page, n).locator('[data-status="ACTIVE"]').waitFor({ timeout: 20_000 });
+
+    await page.getByLabel('Search by name').fill(batch);
+    await expect.poll(() => page.getByRole('row').count()).toBe(3);
+    await page.getByLabel('Select all instances on this page').check();
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Stop 2 instances?' });
+    await confirm.getByRole('button', { name: 'Stop', exact: true }).click();
+    for (const n of [`${batch}-1`, `${batch}-2`])
+      await row(page, n).locator('[data-status="SHUTOFF"]').waitFor({ timeout: 20_000 });
+
+    await page.getByLabel('Select all instances on this page').check();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Delete 2 instances?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No instances match').waitFor({ timeout: 20_000 });
+    await page.getByLabel('Search by name').fill('');
+  });
+
   it('another project’s member sees neither the instances nor their events', async () => {
     expect(await bobPage.getByText('No instances yet').isVisible()).toBe(true);
     await bobPage.reload();
