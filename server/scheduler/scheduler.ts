@@ -9,6 +9,8 @@ import type { InstanceLifecycle } from '../services/compute/lifecycle.service';
 import { TASK, VM } from '../services/compute/states';
 import type { TImage } from '../services/image/image.dto';
 import type { ImageRepository } from '../services/image/image.repository';
+import type { Tx } from '../db/client';
+import { serverGroupFilter } from './filters/server-group.filter';
 import type { HostState, RequestSpec } from './host-state';
 import { selectDestinations } from './select-destinations';
 
@@ -46,8 +48,22 @@ export class Scheduler {
     const image = await this.d.images.get(i.imageId);
     const req = await this.requestSpec(i, image);
     const { hosts, rejected } = selectDestinations(await this.d.hosts(), req, { ramMultiplier: this.d.ramMultiplier });
+    // members of one group booted together are scheduled concurrently: each claim re-checks the group's rule
+    // under the group's row lock, against the members placed by then
+    const groupId = i.serverGroupId;
+    const stillFits =
+      groupId && req.group
+        ? (h: HostState) => async (tx: Tx) => {
+            await this.d.instances.lockGroup(tx, groupId);
+            const placed = {
+              ...req,
+              group: { ...req.group!, hosts: await this.d.instances.hostsOfGroup(groupId, i.id, tx) },
+            };
+            return serverGroupFilter.passes(h, placed);
+          }
+        : undefined;
     for (const h of hosts) {
-      const r = await this.d.lifecycle.claimHost(i, h.host);
+      const r = await this.d.lifecycle.claimHost(i, h.host, stillFits?.(h));
       if (r === 'gone') return;
       if (r !== 'full') return this.castBuild(r.claimed, authToken, image);
     }
@@ -75,7 +91,11 @@ export class Scheduler {
   private async castBuild(i: TInstance, authToken: string, known?: TImage | null): Promise<void> {
     const image = known ?? (await this.d.images.get(i.imageId));
     if (!image) {
-      await this.d.lifecycle.buildFailed({ instanceId: i.id, host: i.host!, error: `Image ${i.imageId} could not be found.` });
+      await this.d.lifecycle.buildFailed({
+        instanceId: i.id,
+        host: i.host!,
+        error: `Image ${i.imageId} could not be found.`,
+      });
       return;
     }
     const spec = await instanceSpecOf(i, image, { images: this.d.images, imageUrl: this.d.imageUrl, authToken });

@@ -105,8 +105,12 @@ function dataOf(c: InstanceChanges): Prisma.InstanceUpdateManyMutationInput {
   return {
     ...rest,
     ...(flavor !== undefined && { flavor: json(flavor) }),
-    ...(oldFlavor !== undefined && { oldFlavor: oldFlavor === null ? (null as unknown as Prisma.InputJsonValue) : json(oldFlavor) }),
-    ...(newFlavor !== undefined && { newFlavor: newFlavor === null ? (null as unknown as Prisma.InputJsonValue) : json(newFlavor) }),
+    ...(oldFlavor !== undefined && {
+      oldFlavor: oldFlavor === null ? (null as unknown as Prisma.InputJsonValue) : json(oldFlavor),
+    }),
+    ...(newFlavor !== undefined && {
+      newFlavor: newFlavor === null ? (null as unknown as Prisma.InputJsonValue) : json(newFlavor),
+    }),
     ...(metadata !== undefined && { metadata: json(metadata) }),
   };
 }
@@ -151,20 +155,31 @@ export class InstancesRepository {
     return (await this.db.instance.findMany({ where: { host, deleted: false } })).map(toInstance);
   }
 
-  async serverGroup(id: string): Promise<{ id: string; projectId: string; policy: string; rules: Record<string, unknown> } | null> {
+  async serverGroup(
+    id: string,
+  ): Promise<{ id: string; projectId: string; policy: string; rules: Record<string, unknown> } | null> {
     const g = await this.db.serverGroup.findUnique({ where: { id } });
-    return g && { id: g.id, projectId: g.projectId, policy: g.policy, rules: (g.rules ?? {}) as Record<string, unknown> };
+    return (
+      g && { id: g.id, projectId: g.projectId, policy: g.policy, rules: (g.rules ?? {}) as Record<string, unknown> }
+    );
   }
 
   /** Builds in progress on a host, for the stuck-build sweep. */
   async spawning(): Promise<TInstance[]> {
-    const rows = await this.db.instance.findMany({ where: { deleted: false, vmState: 'building', taskState: 'spawning', host: { not: null } } });
+    const rows = await this.db.instance.findMany({
+      where: { deleted: false, vmState: 'building', taskState: 'spawning', host: { not: null } },
+    });
     return rows.map(toInstance);
   }
 
+  /** Locks a server group's row until the transaction ends, so placements into one group happen one at a time. */
+  async lockGroup(tx: Tx, groupId: string): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM "ServerGroup" WHERE id = ${groupId} FOR UPDATE`;
+  }
+
   /** Members of a server group that are placed somewhere, for the affinity filters. */
-  async hostsOfGroup(groupId: string, exceptId: string): Promise<string[]> {
-    const rows = await this.db.instance.findMany({
+  async hostsOfGroup(groupId: string, exceptId: string, q: Tx = this.db): Promise<string[]> {
+    const rows = await q.instance.findMany({
       where: { serverGroupId: groupId, deleted: false, id: { not: exceptId }, host: { not: null } },
       select: { host: true },
     });
@@ -183,7 +198,15 @@ export class InstancesRepository {
 
   async startAction(
     q: Tx,
-    a: { instanceId: string; action: string; requestId: string; projectId: string; userId: string; event?: string; host?: string | null },
+    a: {
+      instanceId: string;
+      action: string;
+      requestId: string;
+      projectId: string;
+      userId: string;
+      event?: string;
+      host?: string | null;
+    },
   ): Promise<string> {
     const id = newId();
     await q.instanceAction.create({
@@ -207,7 +230,12 @@ export class InstancesRepository {
   }
 
   /** Closes the action's open events with a result ("Success" or "Error"), and sets the action's message. */
-  async finishAction(q: Tx, actionId: string, result: 'Success' | 'Error', opts: { message?: string; traceback?: string } = {}) {
+  async finishAction(
+    q: Tx,
+    actionId: string,
+    result: 'Success' | 'Error',
+    opts: { message?: string; traceback?: string } = {},
+  ) {
     await q.instanceActionEvent.updateMany({
       where: { actionId, finishTime: null },
       data: { finishTime: new Date(), result, ...(opts.traceback && { traceback: opts.traceback }) },
@@ -217,7 +245,11 @@ export class InstancesRepository {
 
   /** The newest action of this kind on the instance (the build's is "create"). */
   async latestAction(instanceId: string, action: string, q: Tx = this.db): Promise<string | null> {
-    const a = await q.instanceAction.findFirst({ where: { instanceId, action }, orderBy: { startTime: 'desc' }, select: { id: true } });
+    const a = await q.instanceAction.findFirst({
+      where: { instanceId, action },
+      orderBy: { startTime: 'desc' },
+      select: { id: true },
+    });
     return a?.id ?? null;
   }
 
@@ -236,7 +268,10 @@ export class InstancesRepository {
     });
   }
 
-  async addFault(q: Tx, f: { instanceId: string; code: number; message: string; details?: string; host?: string | null }) {
+  async addFault(
+    q: Tx,
+    f: { instanceId: string; code: number; message: string; details?: string; host?: string | null },
+  ) {
     await q.instanceFault.create({ data: { id: newId(), ...f, details: f.details ?? '', host: f.host ?? null } });
   }
 

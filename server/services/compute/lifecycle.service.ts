@@ -43,10 +43,16 @@ export class InstanceLifecycle {
    * Scheduler: the claim on `host` and the instance's move to it commit together, or neither does. `full`: the host
    * had no room left; `gone`: the instance was deleted or changed meanwhile, so there is nothing to schedule.
    */
-  async claimHost(instance: TInstance, host: string): Promise<{ claimed: TInstance } | 'full' | 'gone'> {
+  async claimHost(
+    instance: TInstance,
+    host: string,
+    /** Re-checks placement rules that depend on other instances (server groups) under a lock, inside the claim. */
+    stillFits?: (tx: Tx) => Promise<boolean>,
+  ): Promise<{ claimed: TInstance } | 'full' | 'gone'> {
     const res = resourcesOf(instance.flavor);
     const updated = await this.d.db
       .$transaction(async (tx) => {
+        if (stillFits && !(await stillFits(tx))) return null;
         const claimed = await this.d.claims.claim(tx, { instanceId: instance.id, kind: 'instance', host, ...res });
         if (!claimed) return null;
         const moved = await this.d.repo.transition(

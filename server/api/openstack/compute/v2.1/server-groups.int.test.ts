@@ -8,7 +8,7 @@ import { MemoryBus } from '../../../../rpc/memory-bus';
 import { computeClient } from '../../../../../tests/helpers/compute-client';
 import { onFileEnd } from '../../../../../tests/helpers/file-cleanup';
 import { identityClient, suffix, waitUntil, type Actor } from '../../../../../tests/helpers/identity-client';
-import { uploadImage, waitForStatus } from '../../../../../tests/helpers/server-fixtures';
+import { uploadImage, waitForGone, waitForStatus } from '../../../../../tests/helpers/server-fixtures';
 import { startTestStack, type RunningTestStack } from '../../../../../tests/helpers/stack';
 
 /**
@@ -233,4 +233,26 @@ describe('server groups', () => {
     for (const id of [a, b, c.body.server.id])
       await nova.expectCall(204, 'DELETE', `/servers/${id}`, { token: alice.token });
   }, 90_000);
+
+  it('spreads the members of an anti-affinity group booted in one request (scheduled concurrently) over different hosts', async () => {
+    const g = (await create(alice.token, { policy: 'anti-affinity' })).body.server_group;
+    for (let round = 0; round < 3; round++) {
+      const r = await nova.call('POST', '/servers', {
+        token: alice.token,
+        body: {
+          server: { name: `pair-${round}`, imageRef: imageId, flavorRef: '42', min_count: 2, max_count: 2 },
+          'os:scheduler_hints': { group: g.id },
+        },
+      });
+      expect(r.status, r.text).toBe(202);
+      const members = (await nova.call('GET', `/servers/detail?name=pair-${round}`, { token: alice.token })).body
+        .servers;
+      expect(members).toHaveLength(2);
+      const ids = members.map((m: { id: string }) => m.id);
+      for (const id of ids) await waitForStatus(nova, alice.token, id, 'ACTIVE');
+      expect(new Set([await hostOf(ids[0]), await hostOf(ids[1])])).toEqual(new Set(['host-a', 'host-b']));
+      for (const id of ids) await nova.expectCall(204, 'DELETE', `/servers/${id}`, { token: alice.token });
+      for (const id of ids) await waitForGone(nova, alice.token, id);
+    }
+  }, 120_000);
 });
