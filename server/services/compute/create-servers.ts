@@ -39,7 +39,10 @@ export async function createServers(d: ServerDeps, ctx: AuthContext, input: TCre
   if (req.serverGroupId) await checkServerGroup(d, projectId, req.serverGroupId);
   const metadataLimit = (await d.quotas.limits(ctx, projectId)).metadata_items ?? 128;
   if (metadataLimit >= 0 && Object.keys(req.metadata).length > metadataLimit) {
-    throw new AppError('Forbidden', `Quota exceeded for metadata_items: Maximum number of metadata items exceeds ${metadataLimit}`);
+    throw new AppError(
+      'Forbidden',
+      `Quota exceeded for metadata_items: Maximum number of metadata items exceeds ${metadataLimit}`,
+    );
   }
 
   const instanceFlavor: TInstanceFlavor = {
@@ -52,7 +55,9 @@ export async function createServers(d: ServerDeps, ctx: AuthContext, input: TCre
     swap: flavor.swapMb,
     extraSpecs: flavor.extraSpecs,
   };
-  const reservationId = `r-${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, '0')}`;
+  const reservationId = `r-${randomToken(6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')}`;
   const base = {
     description: req.description,
     projectId,
@@ -94,15 +99,24 @@ async function recordWithinQuota(
     try {
       return await d.db.$transaction(
         async (tx) => {
-          await d.quotas.reserve(tx, ctx.projectId!, scaled(quotaOf(rows[0]!), count));
           // server_group_members: counted under a lock on the group, so concurrent boots cannot overfill it
           const groupId = rows[0]!.serverGroupId;
           if (groupId) await assertRoomInGroup(tx, d.quotas, ctx, groupId, count);
           for (const r of rows) {
             await d.repo.insert(tx, r);
-            await d.repo.startAction(tx, { instanceId: r.id, action: 'create', requestId: ctx.requestId, projectId: r.projectId, userId: r.userId });
+            await d.repo.startAction(tx, {
+              instanceId: r.id,
+              action: 'create',
+              requestId: ctx.requestId,
+              projectId: r.projectId,
+              userId: r.userId,
+            });
           }
-          return Promise.all(rows.map((r) => d.repo.get(r.id, tx).then((i) => i!)));
+          const created = await Promise.all(rows.map((r) => d.repo.get(r.id, tx).then((i) => i!)));
+          // last, so the project's usage rows stay locked only until the commit: concurrent boots of one project
+          // queue on them, and an over-quota refusal rolls the rows above back with it
+          await d.quotas.reserve(tx, ctx.projectId!, scaled(quotaOf(rows[0]!), count));
+          return created;
         },
         { maxWait: 20_000, timeout: 30_000 },
       );
@@ -116,14 +130,18 @@ async function recordWithinQuota(
 async function dispatch(d: ServerDeps, ctx: AuthContext, servers: TInstance[]) {
   for (const s of servers) {
     try {
-      await d.bus.cast(scheduleInstance, { args: { instanceId: s.id, authToken: ctx.token }, ctx: { requestId: ctx.requestId } });
+      await d.bus.cast(scheduleInstance, {
+        args: { instanceId: s.id, authToken: ctx.token },
+        ctx: { requestId: ctx.requestId },
+      });
     } catch (e) {
       await d.lifecycle.noValidHost(s.id, `The scheduler could not be reached: ${(e as Error).message}`);
     }
   }
 }
 
-const scaled = (q: Record<string, number>, n: number) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v * n]));
+const scaled = (q: Record<string, number>, n: number) =>
+  Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v * n]));
 
 async function bootableImage(d: ServerDeps, ctx: AuthContext, id: string): Promise<TImage> {
   const image = await d.images.get(ctx, id).catch((e: unknown) => {
@@ -132,7 +150,10 @@ async function bootableImage(d: ServerDeps, ctx: AuthContext, id: string): Promi
   });
   if (image.status !== 'active') throw new AppError('BadRequest', `Image ${id} is not active.`);
   if (!BOOTABLE.has(image.diskFormat ?? '')) {
-    throw new AppError('BadRequest', `Image ${id} is not bootable: disk_format ${image.diskFormat ?? 'none'} cannot boot a server.`);
+    throw new AppError(
+      'BadRequest',
+      `Image ${id} is not bootable: disk_format ${image.diskFormat ?? 'none'} cannot boot a server.`,
+    );
   }
   return image;
 }
@@ -141,13 +162,22 @@ async function bootableImage(d: ServerDeps, ctx: AuthContext, id: string): Promi
 function checkImageFitsFlavor(image: TImage, flavor: TFlavor) {
   const diskBytes = flavor.diskGb * GiB;
   if (flavor.diskGb > 0 && (image.size ?? 0) > diskBytes) {
-    throw new AppError('BadRequest', `Flavor's disk is too small for requested image. Flavor disk is ${diskBytes} bytes, image is ${image.size} bytes.`);
+    throw new AppError(
+      'BadRequest',
+      `Flavor's disk is too small for requested image. Flavor disk is ${diskBytes} bytes, image is ${image.size} bytes.`,
+    );
   }
   if (flavor.diskGb > 0 && image.minDisk > flavor.diskGb) {
-    throw new AppError('BadRequest', `Flavor's disk is too small for requested image. Flavor disk is ${flavor.diskGb} GiB, image requires ${image.minDisk} GiB.`);
+    throw new AppError(
+      'BadRequest',
+      `Flavor's disk is too small for requested image. Flavor disk is ${flavor.diskGb} GiB, image requires ${image.minDisk} GiB.`,
+    );
   }
   if (image.minRam > flavor.ramMb) {
-    throw new AppError('BadRequest', `Flavor's memory is too small for requested image. Flavor has ${flavor.ramMb} MiB, image requires ${image.minRam} MiB.`);
+    throw new AppError(
+      'BadRequest',
+      `Flavor's memory is too small for requested image. Flavor has ${flavor.ramMb} MiB, image requires ${image.minRam} MiB.`,
+    );
   }
 }
 
@@ -159,7 +189,8 @@ async function checkAvailabilityZone(d: ServerDeps, zone: string | null) {
 
 async function checkServerGroup(d: ServerDeps, projectId: string, groupId: string) {
   const group = await d.repo.serverGroup(groupId);
-  if (!group || group.projectId !== projectId) throw new AppError('BadRequest', `Invalid server group ${groupId}: it could not be found.`);
+  if (!group || group.projectId !== projectId)
+    throw new AppError('BadRequest', `Invalid server group ${groupId}: it could not be found.`);
 }
 
 /** RFC 952/1123 host name from a display name, as Nova's sanitize_hostname. */
