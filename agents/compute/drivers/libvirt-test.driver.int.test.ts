@@ -81,6 +81,51 @@ describe('libvirt test hypervisor as simulated hosts', () => {
     expect(fs.existsSync(path.join(root, 'sim-c', 'instances', s.instanceId))).toBe(false);
   });
 
+  it('keeps its domains and their power states when the agent restarts (a new connection on the same host)', async () => {
+    const first = testHost('sim-restart');
+    const running = spec({ displayName: 'stays up' });
+    const stopped = spec({ displayName: 'was stopped' });
+    const paused = spec({ displayName: 'was paused' });
+    const suspended = spec({ displayName: 'was suspended' });
+    for (const s of [running, stopped, paused, suspended]) await first.spawn(s);
+    await first.powerOff(stopped.instanceId, { clean: false });
+    await first.pause(paused.instanceId);
+    await first.suspend(suspended.instanceId);
+    await first.resize({ ...running, vcpus: 2, memoryMb: 1024 });
+    await first.close();
+
+    const second = testHost('sim-restart');
+    const byId = async () =>
+      Object.fromEntries((await second.listDomains()).map((d) => [d.instanceId, d.powerState] as const));
+    expect(await byId()).toEqual({
+      [running.instanceId]: POWER_STATE.RUNNING,
+      [stopped.instanceId]: POWER_STATE.SHUTDOWN,
+      [paused.instanceId]: POWER_STATE.PAUSED,
+      [suspended.instanceId]: POWER_STATE.SUSPENDED,
+    });
+    expect(await second.domainResources(running.instanceId)).toEqual({ vcpus: 2, memoryMb: 1024 });
+    // and it goes on working: a resume from the memory the first process saved, power on, destroy
+    await second.resume(suspended.instanceId);
+    await second.powerOn(stopped.instanceId);
+    expect(await second.powerState(suspended.instanceId)).toBe(POWER_STATE.RUNNING);
+    expect(await second.powerState(stopped.instanceId)).toBe(POWER_STATE.RUNNING);
+    await second.destroy(running.instanceId);
+    await second.destroy(stopped.instanceId);
+    expect(await second.powerState(running.instanceId)).toBe(POWER_STATE.NOSTATE);
+    await second.close();
+
+    // a third start sees what the second left
+    const third = testHost('sim-restart');
+    expect(await third.listDomains()).toEqual(
+      expect.arrayContaining([
+        { instanceId: paused.instanceId, powerState: POWER_STATE.PAUSED },
+        { instanceId: suspended.instanceId, powerState: POWER_STATE.RUNNING },
+      ]),
+    );
+    expect(await third.listDomains()).toHaveLength(2);
+    expect(fs.readdirSync(path.join(root, 'sim-restart')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('runs 20 hosts with 10 instances each quickly, in one process', async () => {
     const hosts = Array.from({ length: 20 }, (_, i) => testHost(`bulk-${i}`));
     const started = Date.now();

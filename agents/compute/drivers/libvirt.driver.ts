@@ -7,6 +7,9 @@
  * Suspend is libvirt save/restore into the instance's directory (`memory.save`) rather than managed save, which the
  * binding lacks: the outcome is the same (memory on disk, domain shut off, the next start restores it), and the file
  * goes with the directory on destroy. A shut-off domain with that file reports SUSPENDED.
+ *
+ * Every operation that changes a domain runs through `change`, which afterwards has a simulated host write its domains
+ * down (test-host.ts), so that they outlive the agent process as a real host's do.
  */
 import fs from 'node:fs/promises';
 import {
@@ -17,9 +20,9 @@ import {
   POWER_STATE,
   type PowerState,
 } from '../driver';
-import { buildDomainXml } from './libvirt/domain-xml';
+import { buildDomainXml, type DomainFiles } from './libvirt/domain-xml';
 import type { HostFlavour } from './libvirt/host-flavour';
-import { checkBootFiles, instancePaths, isInstanceId, readTail, removeDir } from './libvirt/instance-files';
+import { checkBootFiles, exists, instancePaths, isInstanceId, readTail, removeDir } from './libvirt/instance-files';
 import { createDisks, domainFiles, growOrCreateDisks } from './libvirt/instance-disks';
 import { discard, type Found, shutdownCleanly, startAndWait, stateOf, stop } from './libvirt/domain-steps';
 import { KeyedLock } from './libvirt/keyed-lock';
@@ -42,13 +45,16 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class LibvirtDriver implements HypervisorDriver {
   readonly name: string;
   private readonly host: HostFlavour;
+  /** The host again when it is a simulated one, which writes its domains down after each change. */
+  private readonly sim: TestHost | null;
   private readonly cleanShutdownTimeoutMs: number;
   private readonly startTimeoutMs: number;
   private readonly locks = new KeyedLock();
   private conn?: Promise<LibvirtConnection>;
 
   constructor(opts: LibvirtDriverOptions) {
-    this.host = isTestHost(opts) ? new TestHost(opts) : new QemuHost(opts as LibvirtQemuOptions);
+    this.sim = isTestHost(opts) ? new TestHost(opts) : null;
+    this.host = this.sim ?? new QemuHost(opts as LibvirtQemuOptions);
     this.name = this.host.name;
     this.cleanShutdownTimeoutMs = opts.cleanShutdownTimeoutMs ?? 60_000;
     this.startTimeoutMs = opts.startTimeoutMs ?? 30_000;
@@ -75,7 +81,7 @@ export class LibvirtDriver implements HypervisorDriver {
   }
 
   spawn(spec: DomainSpec): Promise<void> {
-    return this.locks.run(spec.instanceId, async () => {
+    return this.change(spec.instanceId, async () => {
       const conn = await this.connection();
       const paths = instancePaths(this.host.instancesDir, spec.instanceId);
       const existing = await conn.lookup(spec.instanceId);
@@ -88,9 +94,10 @@ export class LibvirtDriver implements HypervisorDriver {
         await fs.mkdir(paths.dir, { recursive: true });
         const files = domainFiles(spec, paths);
         await createDisks(this.host, spec, files);
-        dom = await conn.define(buildDomainXml(spec, this.host.domainType, files));
+        dom = await this.define(conn, spec, files);
         await startAndWait({ conn, dom, paths }, this.host, spec, this.startTimeoutMs);
       } catch (e) {
+        this.sim?.forget(spec.instanceId); // whatever the cleanup leaves is not worth keeping
         const leftover = await discard(conn, dom, paths).then(
           () => '',
           (c: unknown) => `; cleaning up failed too: ${messageOf(c)}`,
@@ -101,15 +108,16 @@ export class LibvirtDriver implements HypervisorDriver {
   }
 
   destroy(instanceId: string): Promise<void> {
-    return this.locks.run(instanceId, async () => {
+    return this.change(instanceId, async () => {
       const conn = await this.connection();
       const paths = instancePaths(this.host.instancesDir, instanceId);
       await discard(conn, await conn.lookup(instanceId), paths);
+      this.sim?.forget(instanceId);
     });
   }
 
   resize(spec: DomainSpec): Promise<void> {
-    return this.locks.run(spec.instanceId, async () => {
+    return this.change(spec.instanceId, async () => {
       const found = await this.find(spec.instanceId, 'resize');
       const status = await found.conn.status(found.dom);
       const files = domainFiles(spec, found.paths);
@@ -123,13 +131,13 @@ export class LibvirtDriver implements HypervisorDriver {
       // the saved memory of a suspended guest no longer fits the new flavor
       await fs.rm(found.paths.memorySave, { force: true });
       await growOrCreateDisks(this.host, spec, files);
-      found.dom = await found.conn.define(buildDomainXml(spec, this.host.domainType, files));
+      found.dom = await this.define(found.conn, spec, files);
       await startAndWait(found, this.host, spec, this.startTimeoutMs);
     });
   }
 
   rebuild(spec: DomainSpec): Promise<void> {
-    return this.locks.run(spec.instanceId, async () => {
+    return this.change(spec.instanceId, async () => {
       const found = await this.find(spec.instanceId, 'rebuild');
       await checkBootFiles(spec.boot);
       await stop(found, true, this.cleanShutdownTimeoutMs);
@@ -137,27 +145,27 @@ export class LibvirtDriver implements HypervisorDriver {
       await fs.rm(found.paths.rootDisk, { force: true });
       const files = domainFiles(spec, found.paths);
       if (files.rootDisk) await this.host.createRootDisk(spec, files.rootDisk);
-      found.dom = await found.conn.define(buildDomainXml(spec, this.host.domainType, files));
+      found.dom = await this.define(found.conn, spec, files);
       await startAndWait(found, this.host, spec, this.startTimeoutMs);
     });
   }
 
   powerOn(instanceId: string): Promise<void> {
-    return this.locks.run(instanceId, async () => {
+    return this.change(instanceId, async () => {
       const found = await this.find(instanceId, 'power on');
       await this.ensureRunning(found, { instanceId });
     });
   }
 
   powerOff(instanceId: string, opts: { clean?: boolean; timeoutMs?: number } = {}): Promise<void> {
-    return this.locks.run(instanceId, async () => {
+    return this.change(instanceId, async () => {
       const found = await this.find(instanceId, 'power off');
       await stop(found, opts.clean ?? true, opts.timeoutMs ?? this.cleanShutdownTimeoutMs);
     });
   }
 
   reboot(instanceId: string, hard: boolean): Promise<void> {
-    return this.locks.run(instanceId, async () => {
+    return this.change(instanceId, async () => {
       const found = await this.find(instanceId, 'reboot');
       const state = await stateOf(found);
       // soft, as Nova does it: ACPI shutdown and a fresh start, so the new boot is a real one
@@ -206,7 +214,11 @@ export class LibvirtDriver implements HypervisorDriver {
 
   async listDomains(): Promise<DomainInfo[]> {
     const conn = await this.connection();
-    const rows = (await conn.list()).filter((d) => isInstanceId(d.name));
+    // only the domains whose instance directory is ours: one libvirtd may serve several hosts or clouds (parallel
+    // test runs, a second stack), and an agent must never count, or destroy as orphaned, a domain it did not make
+    const named = (await conn.list()).filter((d) => isInstanceId(d.name));
+    const mine = await Promise.all(named.map((d) => exists(instancePaths(this.host.instancesDir, d.name).dir)));
+    const rows = named.filter((_, n) => mine[n]);
     return Promise.all(
       rows.map(async ({ name, state }) => ({
         instanceId: name,
@@ -254,6 +266,35 @@ export class LibvirtDriver implements HypervisorDriver {
     return this.conn;
   }
 
+  /**
+   * Runs a change to the instance's domain under its lock; then a simulated host writes its domains down, also when
+   * the change failed (it may have got halfway). A failed write fails a change that worked, not one that failed.
+   */
+  private change(instanceId: string, act: () => Promise<void>): Promise<void> {
+    return this.locks.run(instanceId, async () => {
+      const failure = await act().then(
+        () => null,
+        (e: unknown) => ({ e }),
+      );
+      const sim = this.sim;
+      if (sim) {
+        await this.connection()
+          .then((conn) => sim.persist(conn))
+          .catch((e: unknown) => {
+            if (!failure) throw new Error(`writing host ${sim.uri} down failed: ${messageOf(e)}`, { cause: e });
+          });
+      }
+      if (failure) throw failure.e;
+    });
+  }
+
+  private async define(conn: LibvirtConnection, spec: DomainSpec, files: DomainFiles): Promise<Domain> {
+    const xml = buildDomainXml(spec, this.host.domainType, files);
+    const dom = await conn.define(xml);
+    this.sim?.remember(spec.instanceId, xml);
+    return dom;
+  }
+
   private async find(instanceId: string, action: string): Promise<Found> {
     const conn = await this.connection();
     const paths = instancePaths(this.host.instancesDir, instanceId);
@@ -270,7 +311,7 @@ export class LibvirtDriver implements HypervisorDriver {
     from: PowerState,
     act: (f: Found) => Promise<void>,
   ): Promise<void> {
-    return this.locks.run(instanceId, async () => {
+    return this.change(instanceId, async () => {
       const found = await this.find(instanceId, action);
       const state = await stateOf(found);
       if (state === to) return;
