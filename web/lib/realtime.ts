@@ -23,12 +23,24 @@ export function useRealtime(
     if (!projectId) return;
     setStatus('connecting');
     const socket = io({ path: '/socket.io', withCredentials: true });
+    let expired = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     socket.on('connect', () => setStatus('live'));
-    socket.on('disconnect', () => setStatus('offline'));
+    socket.on('disconnect', (reason) => {
+      setStatus('offline');
+      // socket.io reconnects by itself after a lost connection, but not when the server hung up, which is also what
+      // a server going down for a restart does: try again then, unless it hung up because the session ended
+      if (reason === 'io server disconnect' && !expired)
+        retry = setTimeout(() => socket.connect(), 1000 + Math.random() * 1000);
+    });
     socket.on('connect_error', () => setStatus('offline'));
     socket.on('event', (e: TRealtimeEnvelope) => latest.current.onEvent?.(e));
-    socket.on('session:expired', () => latest.current.onExpired?.());
+    socket.on('session:expired', () => {
+      expired = true;
+      latest.current.onExpired?.();
+    });
     return () => {
+      clearTimeout(retry);
       socket.disconnect();
     };
   }, [projectId]);

@@ -7,6 +7,7 @@ import { EmptyState } from '@web/components/empty-state';
 import { Input, Select } from '@web/components/input';
 import { PageHeader } from '@web/components/page-header';
 import { Table, type Column } from '@web/components/table';
+import { useRefetchOnEvents } from '@web/features/session/use-refetch-on-events';
 import { errorMessage } from '@web/lib/errors';
 import { useTRPC, type RouterOutputs } from '@web/lib/trpc';
 import { formatMiB } from './usage-bar';
@@ -17,7 +18,7 @@ const PAGE_SIZE = 20;
 
 const STATUS_CLASS: Record<string, string> = { ACTIVE: 'badge badge--ok', ERROR: 'badge badge--danger' };
 
-/** Every project's instances, newest first, a page at a time (keyset paging on the server). */
+/** Every project's instances, newest first, a page at a time (keyset paging on the server), live. */
 export function AllInstancesPage() {
   const trpc = useTRPC();
   const projects = useQuery(trpc.admin.projects.list.queryOptions());
@@ -28,9 +29,11 @@ export function AllInstancesPage() {
   const servers = useQuery(
     trpc.computeAdmin.servers.listAll.queryOptions(
       { limit: PAGE_SIZE, marker, ...filter },
-      { placeholderData: keepPreviousData, refetchInterval: 10_000 },
+      { placeholderData: keepPreviousData },
     ),
   );
+  // an admin's socket receives every project's instance events
+  useRefetchOnEvents([trpc.computeAdmin.servers.listAll.pathKey()], ['instance.update']);
   const projectName = (id: string) => projects.data?.find((p) => p.id === id)?.name;
   const refilter = (next: typeof filter) => {
     setFilter(next);

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { EmptyState } from '@web/components/empty-state';
 import { PageHeader } from '@web/components/page-header';
 import { Table, type Column } from '@web/components/table';
+import { useRefetchOnEvents } from '@web/features/session/use-refetch-on-events';
 import { errorMessage } from '@web/lib/errors';
 import { useTRPC, type RouterOutputs } from '@web/lib/trpc';
 import { Liveness, ServiceStatus } from './service-labels';
@@ -15,8 +16,10 @@ type THypervisorRow = RouterOutputs['computeAdmin']['hypervisors']['list'][numbe
 /** Every compute host with what the scheduler has placed on it against what it has. */
 export function HypervisorsPage() {
   const trpc = useTRPC();
-  // usage moves as instances come and go; a slow poll keeps the bars honest
+  // usage moves as instances come and go (their events say so); a host's liveness is its heartbeat, which sends no
+  // event, so a slow poll keeps the state column honest
   const hypervisors = useQuery(trpc.computeAdmin.hypervisors.list.queryOptions(undefined, { refetchInterval: 10_000 }));
+  useRefetchOnEvents([trpc.computeAdmin.hypervisors.list.queryKey()], ['instance.update']);
 
   const columns: Column<THypervisorRow>[] = [
     {

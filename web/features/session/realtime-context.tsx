@@ -6,8 +6,12 @@ import { useRealtime, type RealtimeStatus } from '@web/lib/realtime';
 import { useTRPC } from '@web/lib/trpc';
 import type { TRealtimeEnvelope } from '@server/realtime/realtime.types';
 
-type Realtime = { status: RealtimeStatus; recent: TRealtimeEnvelope[] };
-const RealtimeContext = createContext<Realtime>({ status: 'offline', recent: [] });
+/**
+ * `recent`: the newest events of the session's project, newest first. `recentAll`: every event the socket received,
+ * which for a cloud admin includes every project's (the admin pages show them all).
+ */
+type Realtime = { status: RealtimeStatus; recent: TRealtimeEnvelope[]; recentAll: TRealtimeEnvelope[] };
+const RealtimeContext = createContext<Realtime>({ status: 'offline', recent: [], recentAll: [] });
 
 /**
  * One socket per tab for the session's project. Pages read the recent events (and, later, invalidate their
@@ -24,7 +28,7 @@ export function RealtimeProvider({ projectId, children }: { projectId: string | 
   );
   const status = useRealtime(projectId, { onEvent, onExpired });
   const value = useMemo(
-    () => ({ status, recent: recent.filter((e) => e.projectId === projectId) }),
+    () => ({ status, recent: recent.filter((e) => e.projectId === projectId), recentAll: recent }),
     [status, recent, projectId],
   );
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
