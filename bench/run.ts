@@ -18,6 +18,10 @@ const areas: Record<string, { what: string; load: () => Promise<Area> }> = {
     what: 'boot and delete N servers at concurrency C on H simulated hosts (API→ACTIVE, builds/s, double-booking), real tiny VM',
     load: () => import('./compute.bench'),
   },
+  dashboard: {
+    what: 'the instances page with 1,000 instances in chromium: load → interactive, interactions, first-load JavaScript',
+    load: () => import('./dashboard.bench'),
+  },
 };
 
 function usage(): string {

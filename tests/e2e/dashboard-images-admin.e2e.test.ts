@@ -244,7 +244,8 @@ describe('dashboard: images and the compute admin console', () => {
   it("edits a project's quotas", async () => {
     await nav(page).getByRole('link', { name: 'Quotas' }).click();
     await page.waitForURL('**/admin/quotas');
-    await page.getByText('Choose a project', { exact: true }).first().waitFor();
+    // the empty state (the select's placeholder option says the same, but an option is never visible)
+    await page.getByText('Its compute limits and what it uses now appear here.').waitFor();
     await page.getByLabel('Project', { exact: true }).last().selectOption({ label: member.projectName });
     const form = page.getByRole('form', { name: 'Compute quotas' });
     await form.getByLabel('Instances').fill('7');

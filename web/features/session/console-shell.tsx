@@ -74,30 +74,14 @@ function Brand() {
   );
 }
 
-function ShellSkeleton() {
-  return (
-    <div className="shell" aria-busy="true">
-      <header className="topbar">
-        <Brand />
-        <span className="topbar__spacer" />
-        <Skeleton width="10rem" />
-      </header>
-      <nav className="sidenav" aria-label="Main">
-        <Skeleton width="70%" />
-      </nav>
-      <main className="shell__main">
-        <Skeleton width="12rem" height="1.5rem" />
-      </main>
-    </div>
-  );
-}
-
-/** Top bar, navigation and page: every signed-in page renders inside this. */
+/**
+ * Top bar, navigation and page: every signed-in page renders inside this. The page renders at once, not after the
+ * session query: its own queries then leave in the same batch as the session's instead of one round trip later (the
+ * frame shows placeholders meanwhile). An expired session's page is not shown while the browser goes to sign in.
+ */
 export function ConsoleShell({ children }: { children: ReactNode }) {
   const session = useSession();
-  // while the session loads, and while an expired one is being sent to the login page
-  if (session.isPending || (session.isError && isUnauthorized(session.error))) return <ShellSkeleton />;
-  if (session.isError) {
+  if (session.isError && !isUnauthorized(session.error)) {
     return (
       <main className="centered">
         <div className="card card--narrow" role="alert">
@@ -112,21 +96,33 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   }
   const me = session.data;
   return (
-    <RealtimeProvider projectId={me.project?.id}>
-      <div className="shell">
+    <RealtimeProvider projectId={me?.project?.id}>
+      <div className="shell" aria-busy={me ? undefined : true}>
         <a className="skip-link" href="#main">
           Skip to content
         </a>
         <header className="topbar">
           <Brand />
-          <ProjectSwitcher me={me} />
+          {me && <ProjectSwitcher me={me} />}
           <span className="topbar__spacer" />
-          <LiveIndicator />
-          <UserMenu me={me} />
+          {me ? (
+            <>
+              <LiveIndicator />
+              <UserMenu me={me} />
+            </>
+          ) : (
+            <Skeleton width="10rem" />
+          )}
         </header>
-        <SideNav me={me} />
+        {me ? (
+          <SideNav me={me} />
+        ) : (
+          <nav className="sidenav" aria-label="Main">
+            <Skeleton width="70%" />
+          </nav>
+        )}
         <main className="shell__main" id="main">
-          {children}
+          {session.isError ? <Skeleton width="12rem" height="1.5rem" /> : children}
         </main>
       </div>
     </RealtimeProvider>
