@@ -73,8 +73,13 @@ describe('dashboard: live behaviour across restarts and expiry', () => {
     // the socket may not come back until the test lets it: what happens meanwhile reaches no event to this page
     await page.route('**/socket.io/**', (route) => route.abort());
     await stack.restart();
-    await liveIndicator(page).filter({ hasText: /Offline|Connecting…/ }).waitFor();
-    await nova.expectCall(202, 'POST', `/servers/${serverId}/action`, { token: alice.token, body: { 'os-stop': null } });
+    await liveIndicator(page)
+      .filter({ hasText: /Offline|Connecting…/ })
+      .waitFor();
+    await nova.expectCall(202, 'POST', `/servers/${serverId}/action`, {
+      token: alice.token,
+      body: { 'os-stop': null },
+    });
     await waitForStatus(nova, alice.token, serverId, 'SHUTOFF');
     // the page has not learned it by any other way
     expect(await statusOf(page, serverName)).toBe('ACTIVE');
@@ -86,7 +91,10 @@ describe('dashboard: live behaviour across restarts and expiry', () => {
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 
     // and events flow again over the new connection
-    await nova.expectCall(202, 'POST', `/servers/${serverId}/action`, { token: alice.token, body: { 'os-start': null } });
+    await nova.expectCall(202, 'POST', `/servers/${serverId}/action`, {
+      token: alice.token,
+      body: { 'os-start': null },
+    });
     await page.getByRole('row').filter({ hasText: serverName }).locator('[data-status="ACTIVE"]').waitFor();
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   }, 120_000);
@@ -105,8 +113,9 @@ describe('dashboard: live behaviour across restarts and expiry', () => {
     await signIn(page, alice.name, `${alice.password}-2`);
     await page.waitForURL(`**/instances/${serverId}`);
     await page.getByRole('heading', { name: serverName }).waitFor();
-    await waitUntil('the detail page to show the instance', async () =>
-      (await page.getByTestId('detail-status').textContent()) === 'ACTIVE',
+    await waitUntil(
+      'the detail page to show the instance',
+      async () => (await page.getByTestId('detail-status').textContent()) === 'ACTIVE',
     );
     // the API tokens alice's tests hold were revoked too
     alice = {
