@@ -41,7 +41,7 @@ export class ComputeManager {
           },
         });
       try {
-        await this.d.driver.spawn(await this.domainSpec(spec));
+        await this.withBoot(spec, (d) => this.d.driver.spawn(d));
       } catch (e) {
         this.log.warn({ instanceId: spec.instanceId, err: messageOf(e) }, 'build failed');
         return report(false, POWER_STATE.NOSTATE, messageOf(e));
@@ -79,11 +79,11 @@ export class ComputeManager {
             await drv.resume(instanceId);
             break;
           case 'rebuild':
-            await drv.rebuild(await this.domainSpec(required(spec, action)));
+            await this.withBoot(required(spec, action), (d) => drv.rebuild(d));
             break;
           case 'resize':
           case 'revert_resize':
-            await drv.resize(await this.domainSpec(required(spec, action)));
+            await this.withBoot(required(spec, action), (d) => drv.resize(d));
             break;
           case 'confirm_resize':
             // resize happens in place: once confirmed there is no source copy left to clean up
@@ -115,6 +115,15 @@ export class ComputeManager {
   /** Waits for what is running on any instance (SIGTERM drain). */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.chains.values()]);
+  }
+
+  /**
+   * Fetches the spec's images and runs the driver step on them, holding them in the image cache throughout: a sweep
+   * between the download and the domain's define would otherwise take the base from under the new disk.
+   */
+  private withBoot(spec: TInstanceSpec, step: (d: DomainSpec) => Promise<void>): Promise<void> {
+    const ids = [spec.image.id, ...(spec.kernel ? [spec.kernel.id] : []), ...(spec.ramdisk ? [spec.ramdisk.id] : [])];
+    return this.d.images.using(ids, async () => step(await this.domainSpec(spec)));
   }
 
   private async domainSpec(spec: TInstanceSpec): Promise<DomainSpec> {

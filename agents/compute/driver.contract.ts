@@ -211,6 +211,20 @@ export function describeHypervisorContract(
     );
 
     it(
+      'names the boot files its instances depend on (for the image cache), also while an instance is stopped',
+      async () => {
+        const boot = opts.boot;
+        const files =
+          boot.kind === 'disk' ? [boot.basePath] : [boot.kernelPath, ...(boot.ramdiskPath ? [boot.ramdiskPath] : [])];
+        const { instanceId: id } = await spawned();
+        expect(await driver.imageFilesInUse()).toEqual(expect.arrayContaining(files));
+        await driver.powerOff(id, { clean: false });
+        expect(await driver.imageFilesInUse()).toEqual(expect.arrayContaining(files));
+      },
+      timeout,
+    );
+
+    it(
       'destroys to NOSTATE: not listed, its directory gone; destroying again resolves',
       async () => {
         const { instanceId: id } = await spawned();

@@ -99,6 +99,12 @@ export interface HypervisorDriver {
   powerState(instanceId: string): Promise<PowerState>;
   /** Every domain this driver manages on this host (those named by an instance UUID). */
   listDomains(): Promise<DomainInfo[]>;
+  /**
+   * Every file outside the instances' own directories that an instance on this host depends on (a root disk's
+   * backing image, a kernel, a ramdisk), as absolute paths, for every instance the host has, whatever its power
+   * state: the image cache never removes these. Includes an instance whose spawn has got as far as making its disks.
+   */
+  imageFilesInUse(): Promise<string[]>;
   /** The guest's serial console output so far (the last `maxBytes`, default 1 MiB); "" when there is none. */
   consoleLog(instanceId: string, maxBytes?: number): Promise<string>;
 

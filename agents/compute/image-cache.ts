@@ -6,19 +6,46 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TImageRef } from '../../server/rpc/contracts/compute/instance-spec';
 
+/** One file in the cache: a verified image, or the `.part` a download is (or was, before it failed) writing. */
+export type CacheEntry = {
+  name: string;
+  file: string;
+  /** The image id; null for a `.part` file. */
+  imageId: string | null;
+  bytes: number;
+  /** When an instance last used it (fetch touches the file), in ms since the epoch. */
+  lastUsedMs: number;
+};
+
+/** A point in the cache's history of holds: what `remove` compares against. */
+export type HoldMark = number;
+
 /**
  * The host's image cache (Nova's `_base`): each image is downloaded once per host from the image API, verified
  * against the hash the message carried (sha512, else md5), and kept read-only under `<dir>/<imageId>` for every
  * instance that boots from it. A download that fails or does not match leaves no file.
+ *
+ * Removal (the sweep's, image-cache-sweep.ts) must never pull a file from under a boot. A boot holds its images
+ * (`using`) from before the fetch until the domain is defined; `remove` refuses an image that is held, or was held
+ * or released since the mark the sweep took before it looked at the instances, and a fetch waits for a removal
+ * already under way, then downloads again.
  */
 export class ImageCache {
   private readonly inflight = new Map<string, Promise<string>>();
+  private readonly holds = new Map<string, number>();
+  /** The hold sequence number when each image was last held or released. */
+  private readonly lastHold = new Map<string, number>();
+  private holdSeq = 0;
+  private readonly removing = new Map<string, Promise<void>>();
+  /** The `.part` files of downloads under way, which no sweep may take. */
+  private readonly writing = new Set<string>();
 
-  constructor(private readonly dir: string) {}
+  constructor(readonly dir: string) {}
 
   /** The cached file of `image`, downloading it first when this host has not got it yet. */
   async fetch(image: TImageRef, authToken: string): Promise<string> {
-    const target = path.join(this.dir, image.id);
+    const target = this.fileOf(image.id);
+    await this.removing.get(image.id);
     if (await isFile(target)) {
       await touch(target);
       return target;
@@ -31,27 +58,80 @@ export class ImageCache {
     return p;
   }
 
-  /**
-   * Removes cached images no instance has used for `maxAgeMs` (their mtime is touched on each use), except those in
-   * `inUse`. Returns the ids removed.
-   */
-  async evict(maxAgeMs: number, inUse: Set<string>): Promise<string[]> {
-    const removed: string[] = [];
-    const names = await fsp.readdir(this.dir).catch(() => [] as string[]);
-    for (const name of names) {
-      if (name.startsWith('.') || inUse.has(name)) continue;
-      const st = await fsp.stat(path.join(this.dir, name)).catch(() => null);
-      if (st && Date.now() - st.mtimeMs > maxAgeMs) {
-        await fsp.rm(path.join(this.dir, name), { force: true });
-        removed.push(name);
+  /** Runs `fn` with these images held: no sweep removes them meanwhile (call it around fetch and the boot). */
+  async using<T>(imageIds: string[], fn: () => Promise<T>): Promise<T> {
+    const ids = [...new Set(imageIds)];
+    for (const id of ids) {
+      this.holds.set(id, (this.holds.get(id) ?? 0) + 1);
+      this.lastHold.set(id, ++this.holdSeq);
+    }
+    try {
+      return await fn();
+    } finally {
+      for (const id of ids) {
+        const n = (this.holds.get(id) ?? 1) - 1;
+        if (n > 0) this.holds.set(id, n);
+        else this.holds.delete(id);
+        this.lastHold.set(id, ++this.holdSeq);
       }
     }
-    return removed;
+  }
+
+  /** Taken by a sweep before it reads which images the instances use; see `remove`. */
+  mark(): HoldMark {
+    return this.holdSeq;
+  }
+
+  /** The path an image is (or would be) cached at. */
+  fileOf(imageId: string): string {
+    return path.join(this.dir, imageId);
+  }
+
+  /** Every file in the cache, except the `.part` files of downloads under way. */
+  async entries(): Promise<CacheEntry[]> {
+    const names = await fsp.readdir(this.dir).catch(() => [] as string[]);
+    const rows = await Promise.all(
+      names.map(async (name): Promise<CacheEntry | null> => {
+        const file = path.join(this.dir, name);
+        if (this.writing.has(file)) return null;
+        const partial = name.startsWith('.');
+        if (partial && !name.endsWith('.part')) return null;
+        const st = await fsp.stat(file).catch(() => null);
+        if (!st?.isFile()) return null;
+        return { name, file, imageId: partial ? null : name, bytes: st.size, lastUsedMs: st.mtimeMs };
+      }),
+    );
+    return rows.filter((r): r is CacheEntry => r !== null);
+  }
+
+  /**
+   * Removes a cache entry unless a boot holds it now, or held or released it after `since`: such a boot may have
+   * made an instance depend on it after the sweep looked. Returns whether it removed the file.
+   */
+  async remove(entry: CacheEntry, since: HoldMark): Promise<boolean> {
+    const id = entry.imageId;
+    if (id === null) {
+      if (this.writing.has(entry.file)) return false;
+      await fsp.rm(entry.file, { force: true });
+      return true;
+    }
+    // checked and claimed in one synchronous step: a fetch either sees the claim and waits, or holds first
+    if (this.holds.has(id) || (this.lastHold.get(id) ?? -1) > since || this.removing.has(id)) return false;
+    const p = fsp.rm(entry.file, { force: true });
+    this.removing.set(id, p);
+    try {
+      await p;
+    } finally {
+      this.removing.delete(id);
+      if (!this.holds.has(id)) this.lastHold.delete(id);
+    }
+    return true;
   }
 
   private async download(image: TImageRef, authToken: string, target: string): Promise<string> {
     await fsp.mkdir(this.dir, { recursive: true });
     const tmp = path.join(this.dir, `.${image.id}.${process.pid}.${Date.now()}.part`);
+    this.writing.add(tmp);
     try {
       const res = await fetch(image.url, { headers: { 'X-Auth-Token': authToken } });
       if (!res.ok || !res.body)
@@ -77,6 +157,8 @@ export class ImageCache {
     } catch (e) {
       await fsp.rm(tmp, { force: true });
       throw e;
+    } finally {
+      this.writing.delete(tmp);
     }
   }
 }

@@ -20,6 +20,8 @@ import {
   POWER_STATE,
   type PowerState,
 } from '../driver';
+import { filesInUse } from './libvirt/files-in-use';
+import { recordBootFiles } from './libvirt/boot-files';
 import { buildDomainXml, type DomainFiles } from './libvirt/domain-xml';
 import type { HostFlavour } from './libvirt/host-flavour';
 import { checkBootFiles, exists, instancePaths, isInstanceId, readTail, removeDir } from './libvirt/instance-files';
@@ -92,6 +94,7 @@ export class LibvirtDriver implements HypervisorDriver {
         await checkBootFiles(spec.boot);
         await removeDir(paths.dir); // what a spawn cut short by an agent crash left
         await fs.mkdir(paths.dir, { recursive: true });
+        await recordBootFiles(paths.bootFiles, spec.boot);
         const files = domainFiles(spec, paths);
         await createDisks(this.host, spec, files);
         dom = await this.define(conn, spec, files);
@@ -130,6 +133,7 @@ export class LibvirtDriver implements HypervisorDriver {
       await stop(found, true, this.cleanShutdownTimeoutMs);
       // the saved memory of a suspended guest no longer fits the new flavor
       await fs.rm(found.paths.memorySave, { force: true });
+      await recordBootFiles(found.paths.bootFiles, spec.boot);
       await growOrCreateDisks(this.host, spec, files);
       found.dom = await this.define(found.conn, spec, files);
       await startAndWait(found, this.host, spec, this.startTimeoutMs);
@@ -143,6 +147,8 @@ export class LibvirtDriver implements HypervisorDriver {
       await stop(found, true, this.cleanShutdownTimeoutMs);
       await fs.rm(found.paths.memorySave, { force: true });
       await fs.rm(found.paths.rootDisk, { force: true });
+      // after the old root disk is gone: the image it was made from is no longer this instance's
+      await recordBootFiles(found.paths.bootFiles, spec.boot);
       const files = domainFiles(spec, found.paths);
       if (files.rootDisk) await this.host.createRootDisk(spec, files.rootDisk);
       found.dom = await this.define(found.conn, spec, files);
@@ -225,6 +231,10 @@ export class LibvirtDriver implements HypervisorDriver {
         powerState: await powerStateOf(state, instancePaths(this.host.instancesDir, name).memorySave),
       })),
     );
+  }
+
+  async imageFilesInUse(): Promise<string[]> {
+    return filesInUse(await this.connection(), this.host.instancesDir);
   }
 
   /** The domain's vcpus and memory as libvirt reports them (not in HypervisorDriver: for tests and diagnostics). */

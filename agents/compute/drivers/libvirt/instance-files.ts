@@ -16,6 +16,8 @@ export type InstancePaths = {
   memorySave: string;
   /** Where that image is while libvirt restores from it. */
   memoryRestoring: string;
+  /** Which image cache files the instance was made from (boot-files.ts). */
+  bootFiles: string;
 };
 
 // instance ids become path components: a UUID keeps a message with a crafted id from reaching outside instancesDir
@@ -34,6 +36,7 @@ export function instancePaths(instancesDir: string, instanceId: string): Instanc
     consoleLog: path.join(dir, 'console.log'),
     memorySave: path.join(dir, 'memory.save'),
     memoryRestoring: path.join(dir, 'memory.save.restoring'),
+    bootFiles: path.join(dir, 'boot-files.json'),
   };
 }
 

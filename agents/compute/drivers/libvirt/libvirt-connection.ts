@@ -88,6 +88,16 @@ export class LibvirtConnection {
     return rows.filter((r): r is { name: string; state: DomainState } => r !== null);
   }
 
+  /** The domain's XML as libvirt keeps it; null when it vanished since it was looked up. */
+  async xml(dom: Domain): Promise<string | null> {
+    try {
+      return await this.hv.domainGetXMLDesc(dom);
+    } catch (e) {
+      if (NO_DOMAIN.test(messageOf(e))) return null;
+      throw this.wrap('reading the domain XML', e);
+    }
+  }
+
   define(xml: string): Promise<Domain> {
     return this.call('defining the domain', () => this.hv.domainDefineXML(xml));
   }
