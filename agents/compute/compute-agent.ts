@@ -11,6 +11,7 @@ import { powerStates } from '../../server/rpc/contracts/conductor/power-states';
 import { ComputeManager } from './compute-manager';
 import type { HypervisorDriver } from './driver';
 import { ImageCache } from './image-cache';
+import { type ImageCacheSweepSettings, type SweepResult, sweepImageCache } from './image-cache-sweep';
 
 export type ComputeAgentOptions = {
   host: string;
@@ -26,9 +27,21 @@ export type ComputeAgentOptions = {
   powerSyncMs?: number;
   /** How many messages the host works on at once (default 10). */
   concurrency?: number;
+  /**
+   * The image cache sweep (Nova's image cache manager): every `sweepMs` (default 40 min, Nova's manager_interval;
+   * 0 never), unused bases older than `minAgeMs` (default one day) go, then the least recently used ones while the
+   * cache is over `maxBytes` (default: no cap).
+   */
+  imageCache?: Partial<ImageCacheSweepSettings> & { sweepMs?: number };
 };
 
-export type ComputeAgent = { host: string; manager: ComputeManager; close(): Promise<void> };
+export type ComputeAgent = {
+  host: string;
+  manager: ComputeManager;
+  /** Runs one image cache sweep now (or joins the one under way). */
+  sweepImageCache(): Promise<SweepResult>;
+  close(): Promise<void>;
+};
 
 /**
  * One compute host: reports its capacity, reconciles libvirt against what the cloud says lives here, then consumes
@@ -39,6 +52,16 @@ export async function startComputeAgent(o: ComputeAgentOptions): Promise<Compute
   await o.driver.init();
   const images = new ImageCache(path.join(o.stateDir, '_base'));
   const manager = new ComputeManager({ host: o.host, bus: o.bus, driver: o.driver, images });
+  const sweepSettings = {
+    minAgeMs: o.imageCache?.minAgeMs ?? 86_400_000,
+    ...(o.imageCache?.maxBytes !== undefined && { maxBytes: o.imageCache.maxBytes }),
+  };
+  let sweeping: Promise<SweepResult> | null = null;
+  // one sweep at a time: a slow one (a thousand instance directories) is joined, not doubled, by the next tick
+  const sweep = () =>
+    (sweeping ??= sweepImageCache(images, o.driver, sweepSettings, log).finally(() => {
+      sweeping = null;
+    }));
 
   // running_vms is not reported: the control plane counts the instances it placed here, as it counts their resources
   const report = async () => {
@@ -78,13 +101,22 @@ export async function startComputeAgent(o: ComputeAgentOptions): Promise<Compute
     every(o.heartbeatMs ?? 10_000, 'heartbeat', report),
     every(o.powerSyncMs ?? 10_000, 'power sync', syncPower),
   ];
+  const sweepMs = o.imageCache?.sweepMs ?? 2_400_000;
+  if (sweepMs > 0)
+    timers.push(
+      every(sweepMs, 'image cache sweep', async () => {
+        await sweep();
+      }),
+    );
   log.info({ driver: o.driver.name }, 'compute agent up');
 
   return {
     host: o.host,
     manager,
+    sweepImageCache: sweep,
     async close() {
       for (const t of timers) clearInterval(t);
+      await sweeping?.catch(() => undefined);
       await manager.idle();
       await o.driver.close();
     },

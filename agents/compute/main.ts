@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../server/config/env';
+import { imageCacheSettings, loadConfig } from '../../server/config/env';
 import { logger } from '../../server/lib/logger';
 import { createBus } from '../../server/rpc/create-bus';
 import { startComputeAgent } from './compute-agent';
@@ -50,6 +50,7 @@ async function run(): Promise<void> {
     stateDir,
     heartbeatMs: every,
     powerSyncMs: every,
+    imageCache: imageCacheSettings(config),
     ...(values.zone && { availabilityZone: values.zone }),
   });
   let stopping = false;

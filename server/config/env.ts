@@ -57,6 +57,21 @@ const ZEnv = z.object({
   COMPUTE_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
   /** A compute host silent for this long is down: it gets no builds, and its builds in progress end in ERROR. */
   COMPUTE_SERVICE_DOWN_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * How often a compute agent sweeps its image cache (Nova's [image_cache] manager_interval); 0 never. At most about
+   * 24 days, the longest interval a node timer takes (a longer one would fire every millisecond).
+   */
+  COMPUTE_IMAGE_CACHE_SWEEP_SECONDS: z.coerce.number().int().min(0).max(2_147_483).default(2400),
+  /**
+   * A cached image no instance on the host uses, and no boot has fetched for this long, is removed by the sweep
+   * (Nova's remove_unused_original_minimum_age_seconds), as is a failed download's leftover `.part` file.
+   */
+  COMPUTE_IMAGE_CACHE_MIN_AGE_SECONDS: z.coerce.number().int().min(0).default(86_400),
+  /**
+   * Unset: no cap. Set: while a host's image cache holds more bytes than this, the sweep removes unused images, least
+   * recently used first (images instances use are never removed, even when they alone exceed it).
+   */
+  COMPUTE_IMAGE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).optional(),
   /** A build still spawning after this long is ended in ERROR (Nova's instance_build_timeout); 0 never. */
   COMPUTE_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(600),
 });
@@ -64,6 +79,15 @@ const ZEnv = z.object({
 export type TEnv = z.infer<typeof ZEnv>;
 
 export type Config = TEnv & { stateDir: string; publicUrl: string };
+
+/** startComputeAgent's `imageCache` settings, from the COMPUTE_IMAGE_CACHE_* variables. */
+export function imageCacheSettings(c: TEnv): { sweepMs: number; minAgeMs: number; maxBytes?: number } {
+  return {
+    sweepMs: c.COMPUTE_IMAGE_CACHE_SWEEP_SECONDS * 1000,
+    minAgeMs: c.COMPUTE_IMAGE_CACHE_MIN_AGE_SECONDS * 1000,
+    ...(c.COMPUTE_IMAGE_CACHE_MAX_BYTES !== undefined && { maxBytes: c.COMPUTE_IMAGE_CACHE_MAX_BYTES }),
+  };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ZEnv.safeParse(env);
