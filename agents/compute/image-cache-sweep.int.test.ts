@@ -116,7 +116,9 @@ describe('image cache sweep', () => {
     expect(h.lines.map((l) => l.msg)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          new RegExp(`^evicted image ${oldUnused.id} from the cache: no instance has used it for 17\\d{4} s$`),
+          new RegExp(
+            `^evicted image ${oldUnused.id} from the cache: no instance here uses it and no boot has fetched it for 17\\d{4} s$`,
+          ),
         ),
         expect.stringMatching(/^removed \..*\.part, a download that did not finish 17\d{4} s ago$/),
       ]),

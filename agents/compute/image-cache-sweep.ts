@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from '../../server/lib/logger';
 import type { HypervisorDriver } from './driver';
-import type { CacheEntry, ImageCache } from './image-cache';
+import type { CacheEntry, HoldMark, ImageCache } from './image-cache';
 
 export type ImageCacheSweepSettings = {
   /** An unused base (or a failed download's `.part`) not used for this long is removed (Nova: 86400 s). */
@@ -14,7 +14,7 @@ export type Eviction = { imageId: string | null; file: string; bytes: number; re
 
 export type SweepResult = {
   evicted: Eviction[];
-  /** Image ids an instance on this host (or a boot under way) depends on: kept, whatever their age or size. */
+  /** Image ids an instance on this host depends on: kept, whatever their age or size. */
   inUse: string[];
   /** What the cache holds after the sweep. */
   bytes: number;
@@ -34,58 +34,83 @@ export async function sweepImageCache(
 ): Promise<SweepResult> {
   // before the instances are read: a boot that holds an image after this point keeps it from this sweep
   const mark = images.mark();
-  const inUse = new Set(
-    (await driver.imageFilesInUse())
-      .filter((f) => path.dirname(path.resolve(f)) === path.resolve(images.dir))
-      .map((f) => path.basename(f)),
-  );
+  const inUse = await imageIdsInUse(images, driver);
   const entries = await images.entries();
-  const evicted: Eviction[] = [];
-  const evict = async (e: CacheEntry, reason: Eviction['reason'], why: string) => {
-    if (!(await images.remove(e, mark))) return false;
-    evicted.push({ imageId: e.imageId, file: e.file, bytes: e.bytes, reason });
-    log.info({ imageId: e.imageId, file: e.file, bytes: e.bytes, reason }, why);
-    return true;
-  };
-
-  const at = now();
+  const evictor = new Evictor(images, mark, log);
   const unused = entries.filter((e) => e.imageId === null || !inUse.has(e.imageId));
-  const kept: CacheEntry[] = entries.filter((e) => !unused.includes(e));
-  for (const e of unused) {
-    const ageS = Math.round((at - e.lastUsedMs) / 1000);
-    const old = at - e.lastUsedMs >= settings.minAgeMs;
-    const gone =
-      old &&
-      (await evict(
-        e,
-        'age',
-        e.imageId
-          ? `evicted image ${e.imageId} from the cache: no instance has used it for ${ageS} s`
-          : `removed ${path.basename(e.file)}, a download that did not finish ${ageS} s ago`,
-      ));
-    if (!gone) kept.push(e);
-  }
-
+  const kept = [...entries.filter((e) => !unused.includes(e)), ...(await evictOld(evictor, unused, settings, now()))];
   let bytes = kept.reduce((n, e) => n + e.bytes, 0);
   if (settings.maxBytes !== undefined && bytes > settings.maxBytes) {
-    const lru = kept.filter((e) => e.imageId && !inUse.has(e.imageId)).sort((a, b) => a.lastUsedMs - b.lastUsedMs);
-    for (const e of lru) {
-      if (bytes <= settings.maxBytes) break;
-      const over = bytes;
-      if (
-        await evict(
-          e,
-          'size',
-          `evicted image ${e.imageId} from the cache: the cache held ${over} bytes, over its cap of ${settings.maxBytes}, and it was the least recently used`,
-        )
-      )
-        bytes -= e.bytes;
-    }
+    bytes = await evictOverCap(evictor, kept, inUse, bytes, settings.maxBytes);
     if (bytes > settings.maxBytes)
       log.warn(
         { bytes, maxBytes: settings.maxBytes, inUse: [...inUse] },
         'the image cache stays over its size cap: what is left is in use',
       );
   }
-  return { evicted, inUse: [...inUse], bytes };
+  return { evicted: evictor.evicted, inUse: [...inUse], bytes };
+}
+
+/** The ids of the cached images the driver says the host's instances depend on. */
+async function imageIdsInUse(
+  images: ImageCache,
+  driver: Pick<HypervisorDriver, 'imageFilesInUse'>,
+): Promise<Set<string>> {
+  const dir = path.resolve(images.dir);
+  const files = await driver.imageFilesInUse();
+  return new Set(files.filter((f) => path.dirname(path.resolve(f)) === dir).map((f) => path.basename(f)));
+}
+
+/** Removes unused entries not used for the minimum age; returns those it kept. */
+async function evictOld(
+  evictor: Evictor,
+  unused: CacheEntry[],
+  settings: ImageCacheSweepSettings,
+  at: number,
+): Promise<CacheEntry[]> {
+  const kept: CacheEntry[] = [];
+  for (const e of unused) {
+    const ageMs = at - e.lastUsedMs;
+    const ageS = Math.round(ageMs / 1000);
+    const why = e.imageId
+      ? `evicted image ${e.imageId} from the cache: no instance here uses it and no boot has fetched it for ${ageS} s`
+      : `removed ${path.basename(e.file)}, a download that did not finish ${ageS} s ago`;
+    if (!(ageMs >= settings.minAgeMs && (await evictor.evict(e, 'age', why)))) kept.push(e);
+  }
+  return kept;
+}
+
+/** Removes unused images, least recently used first, while the cache holds more than `maxBytes`; returns its size. */
+async function evictOverCap(
+  evictor: Evictor,
+  kept: CacheEntry[],
+  inUse: Set<string>,
+  bytes: number,
+  maxBytes: number,
+): Promise<number> {
+  const lru = kept.filter((e) => e.imageId && !inUse.has(e.imageId)).sort((a, b) => a.lastUsedMs - b.lastUsedMs);
+  for (const e of lru) {
+    if (bytes <= maxBytes) break;
+    const why = `evicted image ${e.imageId} from the cache: the cache held ${bytes} bytes, over its cap of ${maxBytes}, and it was the least recently used`;
+    if (await evictor.evict(e, 'size', why)) bytes -= e.bytes;
+  }
+  return bytes;
+}
+
+/** Removes entries (unless a boot got to them since the mark), recording and logging each one and why. */
+class Evictor {
+  readonly evicted: Eviction[] = [];
+
+  constructor(
+    private readonly images: ImageCache,
+    private readonly mark: HoldMark,
+    private readonly log: Logger,
+  ) {}
+
+  async evict(e: CacheEntry, reason: Eviction['reason'], why: string): Promise<boolean> {
+    if (!(await this.images.remove(e, this.mark))) return false;
+    this.evicted.push({ imageId: e.imageId, file: e.file, bytes: e.bytes, reason });
+    this.log.info({ imageId: e.imageId, file: e.file, bytes: e.bytes, reason }, why);
+    return true;
+  }
 }
