@@ -96,6 +96,34 @@ describe('image cache sweep on a compute host', () => {
     expect(cached(imageId)).toBe(true);
   });
 
+  it('keeps the bases of a suspended server and of one awaiting resize confirmation; a rebuild lets go of the old image', async () => {
+    const act = (id: string, body: unknown) => nova.expectCall(202, 'POST', `/servers/${id}/action`, { token, body });
+    const suspendedImage = await newImage();
+    const resizedImage = await newImage();
+    const suspended = await boot(suspendedImage);
+    const resized = await boot(resizedImage);
+    await waitForStatus(nova, token, suspended, 'ACTIVE');
+    await waitForStatus(nova, token, resized, 'ACTIVE');
+    await act(suspended, { suspend: null });
+    await waitForStatus(nova, token, suspended, 'SUSPENDED');
+    const bigger = await nova.createFlavor(token, { ram: 128, vcpus: 2, disk: 1 });
+    await act(resized, { resize: { flavorRef: bigger.id } });
+    await waitForStatus(nova, token, resized, 'VERIFY_RESIZE');
+    const r = await agent.sweepImageCache();
+    expect(r.inUse).toEqual(expect.arrayContaining([suspendedImage, resizedImage]));
+    expect(cached(suspendedImage) && cached(resizedImage)).toBe(true);
+
+    const newer = await newImage();
+    await act(resized, { confirmResize: null });
+    await waitForStatus(nova, token, resized, 'ACTIVE');
+    await act(resized, { rebuild: { imageRef: newer } });
+    await waitUntil('the rebuild to start', async () => cached(newer), 10_000);
+    await waitForStatus(nova, token, resized, 'ACTIVE');
+    const afterRebuild = await agent.sweepImageCache();
+    expect(afterRebuild.evicted.map((e) => e.imageId)).toContain(resizedImage);
+    expect(cached(newer) && cached(suspendedImage)).toBe(true);
+  });
+
   it('a sweep between the download and the define of a build leaves the base to it, and the server goes ACTIVE', async () => {
     const imageId = await newImage();
     const during: SweepResult[] = [];
