@@ -42,7 +42,10 @@ export class ImageCache {
 
   constructor(readonly dir: string) {}
 
-  /** The cached file of `image`, downloading it first when this host has not got it yet. */
+  /**
+   * The cached file of `image`, downloading it first when this host has not got it yet. Call it inside `using`, so
+   * that no sweep removes the file between this answer and the boot that opens it.
+   */
   async fetch(image: TImageRef, authToken: string): Promise<string> {
     const target = this.fileOf(image.id);
     await this.removing.get(image.id);
