@@ -53,7 +53,7 @@ export function UsersPage() {
           <Button
             size="sm"
             onClick={() => setOpen({ kind: 'password', user: u })}
-            aria-label={`Set the password of ${u.name}`}
+            aria-label={`Set password of ${u.name}`}
           >
             Set password
           </Button>
