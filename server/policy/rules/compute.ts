@@ -108,4 +108,8 @@ export const computeRules: Record<string, PolicyRule> = {
   'os_compute_api:os-quota-class-sets:show': admin,
   'os_compute_api:os-quota-class-sets:update': admin,
   'os_compute_api:os-aggregates:index': admin,
+
+  // usage: a project's readers see its own; the report across projects is the operator's
+  'os_compute_api:os-simple-tenant-usage:show': readers,
+  'os_compute_api:os-simple-tenant-usage:list': admin,
 };

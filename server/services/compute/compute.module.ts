@@ -11,6 +11,7 @@ import { InstanceLifecycle } from './lifecycle.service';
 import type { ServerDeps } from './server-deps';
 import { ServersService } from './servers.service';
 import { setLocked } from './server-actions';
+import { UsageService } from './usage.service';
 import { ServerGroupsService } from './server-groups.service';
 import { ServerMetadataService } from './server-metadata.service';
 import type { AuthContext } from '../../policy/auth-context';
@@ -56,6 +57,7 @@ export function createCompute(deps: ComputeDeps) {
     servers: new ServersService(serverDeps),
     serverGroups: new ServerGroupsService(deps),
     serverMetadata: new ServerMetadataService(serverDeps),
+    usage: new UsageService(deps),
     /** os-lock-server, beside the other actions in server-actions.ts. */
     serverLocks: { set: (ctx: AuthContext, id: string, locked: boolean) => setLocked(serverDeps, ctx, id, locked) },
     /** For the scheduler and conductor roles (server/scheduler, server/conductor), not for request handlers. */

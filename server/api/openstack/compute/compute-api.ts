@@ -12,6 +12,7 @@ import { quotaRoutes } from './v2.1/quotas.routes';
 import { serverGroupRoutes } from './v2.1/server-groups.routes';
 import { serverMetadataRoutes } from './v2.1/server-metadata.routes';
 import { serverRoutes } from './v2.1/servers.routes';
+import { simpleTenantUsageRoutes } from './v2.1/simple-tenant-usage.routes';
 
 const DESCRIBED_BY = { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' };
 
@@ -88,6 +89,7 @@ export async function computeApi(
       serverMetadataRoutes(v21, opts.compute);
       hostRoutes(v21, opts.compute);
       quotaRoutes(v21, opts.compute);
+      simpleTenantUsageRoutes(v21, opts.compute);
     },
     { prefix: '/v2.1' },
   );
