@@ -1,8 +1,10 @@
+import { accountRouter } from './routers/account.router';
 import { computeAdminRouter } from './routers/compute-admin.router';
 import { computeRouter } from './routers/compute.router';
 import { identityAdminRouter } from './routers/identity-admin.router';
 import { imagesRouter } from './routers/images.router';
 import { sessionRouter } from './routers/session.router';
+import { usageRouter } from './routers/usage.router';
 import { createCallerFactory, router } from './trpc';
 
 /** Every tRPC router the dashboard calls; the web imports only the AppRouter *type*. */
@@ -12,6 +14,8 @@ export const appRouter = router({
   compute: computeRouter,
   images: imagesRouter,
   computeAdmin: computeAdminRouter,
+  account: accountRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -54,6 +54,14 @@ export class CatalogService {
     return this.cached;
   }
 
+  /** Where a service's public API is, and in which region (the first enabled one): what a client's rc file points at. */
+  async publicEndpoint(type: string): Promise<{ url: string; regionId: string }> {
+    const service = (await this.catalog()).find((s) => s.type === type);
+    const endpoint = service?.endpoints.find((e) => e.interface === 'public');
+    if (!endpoint) throw new AppError('Unavailable', `The service catalog has no public ${type} endpoint.`);
+    return { url: endpoint.url, regionId: endpoint.regionId };
+  }
+
   private changed() {
     this.cached = null;
   }
