@@ -30,7 +30,11 @@ describe('openstack CLI: usage', { timeout: 300_000 }, async () => {
     const period = ['--start', '2026-10-20', '--end', '2026-10-22'];
     const asAlice = { user: alice.name, password: alice.password, project: alice.projectName };
     const shown = await openstack<Row>(stack, ['usage', 'show', '--project', alice.projectId, ...period], asAlice);
-    expect(shown).toMatchObject({ 'CPU Hours': 60, 'RAM MB-Hours': 48 * 2048 + 6 * 4096, 'Disk GB-Hours': 48 * 20 + 6 * 50 });
+    expect(shown).toMatchObject({
+      'CPU Hours': 60,
+      'RAM MB-Hours': 48 * 2048 + 6 * 4096,
+      'Disk GB-Hours': 48 * 20 + 6 * 50,
+    });
     // the JSON formatter prints the servers themselves
     expect((shown.Servers as Row[]).map((s) => [s.flavor, s.hours, s.state])).toEqual([
       ['m1.small', 48, 'active'],
@@ -38,7 +42,9 @@ describe('openstack CLI: usage', { timeout: 300_000 }, async () => {
     ]);
 
     const asBob = { user: bob.name, password: bob.password, project: bob.projectName };
-    await expect(openstack(stack, ['usage', 'show', '--project', alice.projectId, ...period], asBob)).rejects.toThrow(/403|not authorized/i);
+    await expect(openstack(stack, ['usage', 'show', '--project', alice.projectId, ...period], asBob)).rejects.toThrow(
+      /403|not authorized/i,
+    );
 
     const listed = await openstack<Row[]>(stack, ['usage', 'list', ...period]);
     const mine = listed.find((r) => r.Project === alice.projectName || r.Project === alice.projectId);

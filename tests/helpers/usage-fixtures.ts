@@ -2,8 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../server/db/client';
 import { suffix } from './identity-client';
 
-export const SMALL = { id: '2', name: 'm1.small', vcpus: 1, ram: 2048, disk: 20, ephemeral: 0, swap: 0, extraSpecs: {} };
-export const MEDIUM = { id: '3', name: 'm1.medium', vcpus: 2, ram: 4096, disk: 40, ephemeral: 10, swap: 0, extraSpecs: {} };
+export const SMALL = {
+  id: '2',
+  name: 'm1.small',
+  vcpus: 1,
+  ram: 2048,
+  disk: 20,
+  ephemeral: 0,
+  swap: 0,
+  extraSpecs: {},
+};
+export const MEDIUM = {
+  id: '3',
+  name: 'm1.medium',
+  vcpus: 2,
+  ram: 4096,
+  disk: 40,
+  ephemeral: 10,
+  swap: 0,
+  extraSpecs: {},
+};
 
 /** An instance row as the lifecycle leaves it (launched, maybe deleted), written directly so the hours are exact. */
 export async function seedInstance(
@@ -40,4 +58,3 @@ export async function seedInstance(
   });
   return { id, name };
 }
-

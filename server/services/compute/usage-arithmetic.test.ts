@@ -51,7 +51,11 @@ describe('usage arithmetic', () => {
     const usages = tenantUsages(
       [
         vm(),
-        vm({ id: 'vm-2', launchedAt: at('2026-11-10T12:00:00'), flavor: { name: 'tiny', vcpus: 1, ram: 512, disk: 1, ephemeral: 0 } }),
+        vm({
+          id: 'vm-2',
+          launchedAt: at('2026-11-10T12:00:00'),
+          flavor: { name: 'tiny', vcpus: 1, ram: 512, disk: 1, ephemeral: 0 },
+        }),
         vm({ id: 'vm-3', launchedAt: null }),
         vm({ id: 'vm-4', projectId: 'p2' }),
       ],

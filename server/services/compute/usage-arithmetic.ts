@@ -127,7 +127,12 @@ export function dailyUsage(instances: TUsageInstance[], start: Date, now: Date):
     const period = { start: new Date(day), stop: new Date(day + DAY_MS) };
     const t = zero();
     for (const i of instances) {
-      add(t, { hours: hoursIn(i, period, now), vcpus: i.flavor.vcpus, memoryMb: i.flavor.ram, localGb: localGbOf(i.flavor) });
+      add(t, {
+        hours: hoursIn(i, period, now),
+        vcpus: i.flavor.vcpus,
+        memoryMb: i.flavor.ram,
+        localGb: localGbOf(i.flavor),
+      });
     }
     out.push({
       date: period.start.toISOString().slice(0, 10),

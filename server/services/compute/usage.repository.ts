@@ -38,10 +38,7 @@ export class UsageRepository {
         ...(f.after && {
           AND: [
             {
-              OR: [
-                { createdAt: { gt: f.after.createdAt } },
-                { createdAt: f.after.createdAt, id: { gt: f.after.id } },
-              ],
+              OR: [{ createdAt: { gt: f.after.createdAt } }, { createdAt: f.after.createdAt, id: { gt: f.after.id } }],
             },
           ],
         }),
@@ -55,7 +52,13 @@ export class UsageRepository {
       const num = (k: string) => (typeof fl[k] === 'number' ? (fl[k] as number) : 0);
       return {
         ...r,
-        flavor: { name: String(fl.name ?? ''), vcpus: num('vcpus'), ram: num('ram'), disk: num('disk'), ephemeral: num('ephemeral') },
+        flavor: {
+          name: String(fl.name ?? ''),
+          vcpus: num('vcpus'),
+          ram: num('ram'),
+          disk: num('disk'),
+          ephemeral: num('ephemeral'),
+        },
         endedAt: terminatedAt ?? deletedAt,
       };
     });

@@ -2,7 +2,14 @@ import { AppError } from '../../lib/errors';
 import type { AuthContext } from '../../policy/auth-context';
 import { enforce } from '../../policy/policy';
 import type { ComputeDeps } from './compute-deps';
-import { dailyUsage, tenantUsages, windowStart, type TDailyUsage, type TPeriod, type TTenantUsage } from './usage-arithmetic';
+import {
+  dailyUsage,
+  tenantUsages,
+  windowStart,
+  type TDailyUsage,
+  type TPeriod,
+  type TTenantUsage,
+} from './usage-arithmetic';
 import { UsageRepository } from './usage.repository';
 
 /** The windows the dashboard's chart offers; anything longer is for the REST API. */

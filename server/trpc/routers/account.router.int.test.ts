@@ -41,7 +41,10 @@ describe('tRPC account: CLI files and application credentials', () => {
   });
 
   it('creates a credential with a subset of the roles, whose secret signs in once shown; deleting it ends that', async () => {
-    const roles = (await trpc.query('account.delegableRoles', undefined, { cookie: alice.cookie })).data as { id: string; name: string }[];
+    const roles = (await trpc.query('account.delegableRoles', undefined, { cookie: alice.cookie })).data as {
+      id: string;
+      name: string;
+    }[];
     expect(roles.map((r) => r.name)).toEqual(['member', 'reader']);
     const reader = roles.find((r) => r.name === 'reader')!;
     const name = `ci-${suffix()}`;
@@ -70,16 +73,26 @@ describe('tRPC account: CLI files and application credentials', () => {
     const theft = await trpc.mutate('account.appCredentials.delete', { id: credential.id }, { cookie: bob.cookie });
     expect(theft.error.data.code).toBe('NOT_FOUND');
 
-    expect((await trpc.mutate('account.appCredentials.delete', { id: credential.id }, { cookie: alice.cookie })).status).toBe(200);
+    expect(
+      (await trpc.mutate('account.appCredentials.delete', { id: credential.id }, { cookie: alice.cookie })).status,
+    ).toBe(200);
     expect((await tokenFor(credential.id, secret)).status).toBe(401);
     expect((await trpc.query('account.appCredentials.list', undefined, { cookie: alice.cookie })).data).toEqual([]);
   });
 
   it('refuses an expiry in the past, roles the user does not hold and a duplicate name, each naming the problem', async () => {
-    const past = await trpc.mutate('account.appCredentials.create', { name: `p-${suffix()}`, expiresAt: '2020-01-01T00:00:00Z' }, { cookie: alice.cookie });
+    const past = await trpc.mutate(
+      'account.appCredentials.create',
+      { name: `p-${suffix()}`, expiresAt: '2020-01-01T00:00:00Z' },
+      { cookie: alice.cookie },
+    );
     expect(past.error.data.validation.fieldErrors.expiresAt).toEqual(['must be in the future']);
     const admin = (await ks.call('GET', '/roles?name=admin', { token: await ks.admin() })).body.roles[0].id as string;
-    const escalate = await trpc.mutate('account.appCredentials.create', { name: `e-${suffix()}`, roleIds: [admin] }, { cookie: alice.cookie });
+    const escalate = await trpc.mutate(
+      'account.appCredentials.create',
+      { name: `e-${suffix()}`, roleIds: [admin] },
+      { cookie: alice.cookie },
+    );
     expect(escalate.error.data.code).toBe('FORBIDDEN');
     expect(escalate.error.message).toContain('roles you do not hold');
     const name = `d-${suffix()}`;

@@ -7,9 +7,10 @@ export const ZCreateAppCredentialInput = z.object({
   name: ZName,
   description: ZDescription.default(''),
   /** Unset: it never expires. */
-  expiresAt: z.coerce
-    .date()
-    .refine((d) => d.getTime() > Date.now(), 'must be in the future')
+  expiresAt: z
+    .string()
+    .datetime({ offset: true, message: 'must be a date and time' })
+    .refine((s) => Date.parse(s) > Date.now(), 'must be in the future')
     .nullable()
     .default(null),
   /** A subset of the caller's roles on the project; unset: all of them. */
@@ -38,7 +39,10 @@ const appCredentials = router({
   ),
   /** Bound to the session's project; the secret is in this answer only (Cumulo keeps its hash). */
   create: authedProcedure.input(ZCreateAppCredentialInput).mutation(async ({ ctx, input }) => {
-    const { secret, ...created } = await ctx.identity.credentials.createAppCredential(ctx.auth, ctx.auth.userId, input);
+    const { secret, ...created } = await ctx.identity.credentials.createAppCredential(ctx.auth, ctx.auth.userId, {
+      ...input,
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+    });
     return { credential: appCredentialView(created), secret };
   }),
   delete: authedProcedure.input(ZAppCredentialId).mutation(async ({ ctx, input }) => {
@@ -52,13 +56,19 @@ export const accountRouter = router({
   /** What an openrc or clouds.yaml for the session's project says (never a secret: the password is asked for). */
   cliTarget: authedProcedure.query(async ({ ctx }) => {
     const a = ctx.auth;
-    if (a.scope.type !== 'project') throw new AppError('BadRequest', 'Choose a project first: the files are for one project.');
+    if (a.scope.type !== 'project')
+      throw new AppError('BadRequest', 'Choose a project first: the files are for one project.');
     const identity = await ctx.identity.catalog.publicEndpoint('identity');
     return {
       authUrl: identity.url,
       regionName: identity.regionId,
       interface: 'public',
-      project: { id: a.scope.projectId, name: a.scope.projectName, domainId: a.scope.domainId, domainName: a.scope.domainName },
+      project: {
+        id: a.scope.projectId,
+        name: a.scope.projectName,
+        domainId: a.scope.domainId,
+        domainName: a.scope.domainName,
+      },
       user: { name: a.userName, domainName: a.userDomainName },
     };
   }),

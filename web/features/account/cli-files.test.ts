@@ -43,7 +43,9 @@ function source(script: string, stdin = ''): Record<string, string> {
 
 const yaml = (text: string) =>
   JSON.parse(
-    execFileSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: text }).toString(),
+    execFileSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], {
+      input: text,
+    }).toString(),
   );
 
 describe('openrc and clouds.yaml', () => {
@@ -102,7 +104,11 @@ describe('openrc and clouds.yaml', () => {
     });
     const app = yaml(appCredentialCloudsYaml(target, { id: 'ac-1', name: NASTY, secret: 'x: "#y' })).clouds.cumulo;
     expect(app.auth_type).toBe('v3applicationcredential');
-    expect(app.auth).toEqual({ auth_url: target.authUrl, application_credential_id: 'ac-1', application_credential_secret: 'x: "#y' });
+    expect(app.auth).toEqual({
+      auth_url: target.authUrl,
+      application_credential_id: 'ac-1',
+      application_credential_secret: 'x: "#y',
+    });
   });
 
   it('makes file names without path separators or leading dots', () => {

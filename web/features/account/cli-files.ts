@@ -29,8 +29,28 @@ const yamlQuote = (s: string) => JSON.stringify(s);
 const exportLine = (name: string, value: string) => `export ${name}=${shellQuote(value)}`;
 
 /** The variables of another way to sign in, which the clients would otherwise mix into this one. */
-const CLEARED_PASSWORD_VARS = ['OS_TENANT_ID', 'OS_TENANT_NAME', 'OS_AUTH_TYPE', 'OS_APPLICATION_CREDENTIAL_ID', 'OS_APPLICATION_CREDENTIAL_SECRET', 'OS_APPLICATION_CREDENTIAL_NAME', 'OS_TOKEN'];
-const CLEARED_APP_CREDENTIAL_VARS = ['OS_TENANT_ID', 'OS_TENANT_NAME', 'OS_USERNAME', 'OS_PASSWORD', 'OS_USER_DOMAIN_NAME', 'OS_USER_DOMAIN_ID', 'OS_PROJECT_ID', 'OS_PROJECT_NAME', 'OS_PROJECT_DOMAIN_ID', 'OS_PROJECT_DOMAIN_NAME', 'OS_TOKEN'];
+const CLEARED_PASSWORD_VARS = [
+  'OS_TENANT_ID',
+  'OS_TENANT_NAME',
+  'OS_AUTH_TYPE',
+  'OS_APPLICATION_CREDENTIAL_ID',
+  'OS_APPLICATION_CREDENTIAL_SECRET',
+  'OS_APPLICATION_CREDENTIAL_NAME',
+  'OS_TOKEN',
+];
+const CLEARED_APP_CREDENTIAL_VARS = [
+  'OS_TENANT_ID',
+  'OS_TENANT_NAME',
+  'OS_USERNAME',
+  'OS_PASSWORD',
+  'OS_USER_DOMAIN_NAME',
+  'OS_USER_DOMAIN_ID',
+  'OS_PROJECT_ID',
+  'OS_PROJECT_NAME',
+  'OS_PROJECT_DOMAIN_ID',
+  'OS_PROJECT_DOMAIN_NAME',
+  'OS_TOKEN',
+];
 
 /** `source` it in bash: it sets the Identity v3 variables, then asks for the password without echoing it. */
 export function passwordOpenrc(t: TCliTarget): string {
@@ -59,7 +79,10 @@ export function passwordOpenrc(t: TCliTarget): string {
 }
 
 /** `source` it in bash: the application credential alone signs in (it is bound to its project). */
-export function appCredentialOpenrc(t: Pick<TCliTarget, 'authUrl' | 'regionName' | 'interface'>, c: TAppCredentialSecret): string {
+export function appCredentialOpenrc(
+  t: Pick<TCliTarget, 'authUrl' | 'regionName' | 'interface'>,
+  c: TAppCredentialSecret,
+): string {
   return [
     '#!/usr/bin/env bash',
     `# Application credential ${oneLine(c.name)} for the OpenStack command-line tools. It holds the secret: keep it private.`,
@@ -100,7 +123,10 @@ export function passwordCloudsYaml(t: TCliTarget): string {
   ].join('\n');
 }
 
-export function appCredentialCloudsYaml(t: Pick<TCliTarget, 'authUrl' | 'regionName' | 'interface'>, c: TAppCredentialSecret): string {
+export function appCredentialCloudsYaml(
+  t: Pick<TCliTarget, 'authUrl' | 'regionName' | 'interface'>,
+  c: TAppCredentialSecret,
+): string {
   return [
     `# Application credential ${oneLine(c.name)}: it holds the secret, keep it private.`,
     'clouds:',

@@ -35,7 +35,9 @@ describe('Nova os-simple-tenant-usage', async () => {
   });
 
   it("shows a member their own project's usage with every server's share", async () => {
-    const r = await nova.expectCall(200, 'GET', `/os-simple-tenant-usage/${alice.projectId}?${q}`, { token: alice.token });
+    const r = await nova.expectCall(200, 'GET', `/os-simple-tenant-usage/${alice.projectId}?${q}`, {
+      token: alice.token,
+    });
     const u = r.body.tenant_usage;
     expect(u).toMatchObject({
       tenant_id: alice.projectId,
@@ -69,9 +71,14 @@ describe('Nova os-simple-tenant-usage', async () => {
   });
 
   it('answers an empty usage for a period in which nothing ran', async () => {
-    const r = await nova.expectCall(200, 'GET', `/os-simple-tenant-usage/${alice.projectId}?start=2020-01-01T00:00:00&end=2020-01-02T00:00:00`, {
-      token: alice.token,
-    });
+    const r = await nova.expectCall(
+      200,
+      'GET',
+      `/os-simple-tenant-usage/${alice.projectId}?start=2020-01-01T00:00:00&end=2020-01-02T00:00:00`,
+      {
+        token: alice.token,
+      },
+    );
     expect(r.body.tenant_usage).toEqual({});
   });
 
@@ -87,7 +94,9 @@ describe('Nova os-simple-tenant-usage', async () => {
 
   it('lists every project for an admin, with server usages only when detailed=1', async () => {
     const brief = await nova.expectCall(200, 'GET', `/os-simple-tenant-usage?${q}`, { token: admin });
-    const mine = brief.body.tenant_usages.filter((t: { tenant_id: string }) => [alice.projectId, bob.projectId].includes(t.tenant_id));
+    const mine = brief.body.tenant_usages.filter((t: { tenant_id: string }) =>
+      [alice.projectId, bob.projectId].includes(t.tenant_id),
+    );
     expect(mine).toHaveLength(2);
     expect(mine.find((t: { tenant_id: string }) => t.tenant_id === bob.projectId).total_hours).toBe(12);
     expect(mine[0].server_usages).toBeUndefined();
@@ -115,7 +124,9 @@ describe('Nova os-simple-tenant-usage', async () => {
     const bad = await nova.call('GET', `${path}?start=yesterday`, { token: alice.token });
     expect(bad.status).toBe(400);
     expect(bad.body.badRequest.message).toBe('Datetime is in invalid format: yesterday');
-    const reversed = await nova.call('GET', `${path}?start=2026-11-11T00:00:00&end=2026-11-10T00:00:00`, { token: alice.token });
+    const reversed = await nova.call('GET', `${path}?start=2026-11-11T00:00:00&end=2026-11-10T00:00:00`, {
+      token: alice.token,
+    });
     expect(reversed.status).toBe(400);
     expect(reversed.body.badRequest.message).toContain('start time cannot occur after the end time');
     expect((await nova.call('GET', `${path}?${q}&colour=red`, { token: alice.token })).status).toBe(200);

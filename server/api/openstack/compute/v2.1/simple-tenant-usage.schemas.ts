@@ -21,7 +21,15 @@ export function parseUsageTime(v: string | undefined, now: Date): Date {
   if (v === undefined || v === '') return now;
   const m = DATETIME.exec(v.trim());
   const [, y, mo, d, h, mi, s, frac] = m ?? [];
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.floor(Number(`0.${frac ?? 0}`) * 1000));
+  const ms = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    Math.floor(Number(`0.${frac ?? 0}`) * 1000),
+  );
   const date = new Date(ms);
   // Date.UTC rolls 2026-02-31 over into March: a date that does not read back the same is not a date
   if (!m || Number.isNaN(ms) || date.getUTCDate() !== Number(d) || date.getUTCMonth() !== Number(mo) - 1) {
