@@ -1,6 +1,6 @@
-/** Saves `text` as a file through the browser's download (the private key of a new key pair, once). */
-export function downloadText(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-pem-file' }));
+/** Saves `text` as a file through the browser's download (the private key of a new key pair, once; an openrc). */
+export function downloadText(filename: string, text: string, type = 'application/x-pem-file'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

@@ -18,6 +18,7 @@ const PROJECT_NAV: NavItem[] = [
   { href: '/instances', label: 'Instances' },
   { href: '/key-pairs', label: 'Key pairs' },
   { href: '/images', label: 'Images' },
+  { href: '/api-access', label: 'API access' },
 ];
 const ADMIN_NAV: NavItem[] = [
   { href: '/admin/projects', label: 'Projects' },

@@ -3,10 +3,11 @@
 import { EmptyState } from '@web/components/empty-state';
 import { QuotaBars } from '@web/features/compute/quota-bars';
 import { PageHeader } from '@web/components/page-header';
+import { UsageChart } from '@web/features/usage/usage-chart';
 import { useRealtimeFeed } from './realtime-context';
 import { useSession } from './use-session';
 
-/** The project's home page. For now: who and where you are, and the project's live activity. */
+/** The project's home page: who and where you are, the project's quota and usage over time, its live activity. */
 export function ProjectOverview() {
   const { data: me } = useSession();
   const { recent } = useRealtimeFeed();
@@ -42,6 +43,8 @@ export function ProjectOverview() {
         <>
           <h2>Compute quota</h2>
           <QuotaBars />
+          <h2>Usage</h2>
+          <UsageChart />
         </>
       )}
       <h2>Activity</h2>
