@@ -212,6 +212,8 @@ describe('dashboard: API access and usage', () => {
     // the query is fresh on this visit; a reload if it was cached from before the boot
     await page.reload();
     await chart.waitFor();
+    expect(await chart.getAttribute('aria-describedby')).toBeTruthy();
+    await expect.poll(() => page.locator('svg desc').textContent()).toMatch(/instance-hours in total/);
     const today = new Date().toISOString().slice(0, 10);
     const todayRow = page.locator('table.sr-only tr').filter({ has: page.getByRole('rowheader', { name: today }) });
     const hours = Number((await todayRow.locator('td').first().textContent())!.replace(/,/g, ''));

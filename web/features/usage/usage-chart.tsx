@@ -104,7 +104,13 @@ function Chart({
   const labelEvery = data.length > 14 ? 3 : 1;
   return (
     <figure className="usage__figure">
-      <svg viewBox={`0 0 ${W} ${H}`} className="usage__svg" role="img" aria-labelledby={`${titleId} ${descId}`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="usage__svg"
+        role="img"
+        aria-labelledby={titleId}
+        aria-describedby={descId}
+      >
         <title id={titleId}>{`${metric.label} per day, last ${days} days`}</title>
         <desc id={descId}>
           {`${formatHours(total)} ${metric.unit} in total; the most on ${dayLabel(peak.date)}: ${formatHours(peak[metric.value])}. The values are in the table that follows.`}
