@@ -60,6 +60,7 @@ const PAGES: { path: () => string; ready: (p: Page) => Promise<unknown> }[] = [
   { path: () => '/images', ready: (p) => p.locator('table tbody tr').first().waitFor() },
   { path: () => `/images/${imageId}`, ready: (p) => p.getByRole('heading', { level: 1 }).waitFor() },
   { path: () => '/key-pairs', ready: (p) => p.getByRole('heading', { name: 'Key pairs' }).waitFor() },
+  { path: () => '/api-access', ready: (p) => p.getByRole('heading', { level: 1 }).waitFor() },
   { path: () => '/admin/hypervisors', ready: (p) => p.getByText('a11y-host').first().waitFor() },
   { path: () => '/admin/compute-services', ready: (p) => p.getByText('a11y-host').first().waitFor() },
   { path: () => '/admin/instances', ready: (p) => p.getByText('a11y-1').first().waitFor() },
