@@ -10,7 +10,7 @@ import type { ServerDeps } from './server-deps';
 import { VM } from './states';
 
 /** Nova's @check_instance_state on metadata changes: a settled server, no task running. */
-const CHANGEABLE: readonly string[] = [VM.ACTIVE, VM.PAUSED, VM.SUSPENDED, VM.STOPPED];
+export const METADATA_CHANGEABLE_FROM: readonly string[] = [VM.ACTIVE, VM.PAUSED, VM.SUSPENDED, VM.STOPPED];
 
 const itemNotFound = () => new AppError('NotFound', 'Metadata item was not found');
 
@@ -71,7 +71,12 @@ export class ServerMetadataService {
     if (i.locked && !isCloudAdmin(ctx)) throw new AppError('Conflict', `Instance ${id} is locked`);
     assertSettled(i, verb);
     if (rule !== 'delete') await this.checkQuota(ctx, i, Object.keys(next).length);
-    const moved = await this.d.repo.transition(this.d.db, id, { task: null, vm: CHANGEABLE }, { metadata: next });
+    const moved = await this.d.repo.transition(
+      this.d.db,
+      id,
+      { task: null, vm: METADATA_CHANGEABLE_FROM },
+      { metadata: next },
+    );
     if (!moved) {
       // it changed state since we read it: say why, as the guard above would have
       const now = await findServer(this.d, ctx, id);
@@ -98,6 +103,6 @@ const target = (i: TInstance) => ({ projectId: i.projectId, userId: i.userId });
 function assertSettled(i: TInstance, verb: string) {
   if (i.taskState !== null)
     throw new AppError('Conflict', `Cannot '${verb}' instance ${i.id} while it is in task_state ${i.taskState}`);
-  if (!CHANGEABLE.includes(i.vmState))
+  if (!METADATA_CHANGEABLE_FROM.includes(i.vmState))
     throw new AppError('Conflict', `Cannot '${verb}' instance ${i.id} while it is in vm_state ${i.vmState}`);
 }

@@ -3,6 +3,8 @@ import { isCloudAdmin, type AuthContext } from '../../policy/auth-context';
 import type { TFlavor } from '../../services/compute/flavor.dto';
 import type { TInstanceAction } from '../../services/compute/instance.dto';
 import type { TKeyPair } from '../../services/compute/keypair.dto';
+import { SERVER_GROUP_POLICIES, type TServerGroup } from '../../services/compute/server-group.dto';
+import { MAX_METADATA_LENGTH } from '../../services/compute/server.dto';
 import type { ServerWithFault } from '../../services/compute/servers.service';
 import { POWER_STATE_NAMES, serverStatus } from '../../services/compute/states';
 import type { TImage } from '../../services/image/image.dto';
@@ -54,8 +56,29 @@ export const SERVER_ACTIONS = [
   'unpause',
   'suspend',
   'resume',
+  'confirm_resize',
+  'revert_resize',
 ] as const;
 export const ZServerActionInput = ZServerId.extend({ action: z.enum(SERVER_ACTIONS) });
+export const ZRenameInput = ZServerId.extend({
+  name: z.string().trim().min(1, 'Enter a name.').max(255, 'must be at most 255 characters'),
+});
+export const ZRebuildInput = ZServerId.extend({ imageId: z.string().min(1, 'Choose an image.').max(64) });
+export const ZResizeInput = ZServerId.extend({ flavorId: z.string().min(1, 'Choose a flavor.').max(255) });
+
+/** Nova's limits on one metadata item, checked here too so the form shows them by the field. */
+export const ZMetadataKeyInput = ZServerId.extend({
+  key: z.string().min(1, 'Enter a key.').max(MAX_METADATA_LENGTH, `must be at most ${MAX_METADATA_LENGTH} characters`),
+});
+export const ZSetMetadataInput = ZMetadataKeyInput.extend({
+  value: z.string().max(MAX_METADATA_LENGTH, `must be at most ${MAX_METADATA_LENGTH} characters`),
+});
+
+export const ZCreateServerGroupInput = z.object({
+  name: z.string().trim().min(1, 'Enter a name.').max(255, 'must be at most 255 characters'),
+  policy: z.enum(SERVER_GROUP_POLICIES),
+});
+
 export const ZConsoleLogInput = ZServerId.extend({ lines: z.number().int().min(1).max(10_000).default(200) });
 
 export const ZKeyPairName = z.object({ name: z.string().min(1, 'enter a name').max(255) });
@@ -143,6 +166,14 @@ const imageView = (i: TImage) => ({
   visibility: i.visibility,
 });
 
+const serverGroupView = (g: TServerGroup) => ({
+  id: g.id,
+  name: g.name,
+  policy: g.policy,
+  members: g.members,
+  createdAt: g.createdAt.toISOString(),
+});
+
 /** Base64 as Nova takes it; an empty script is no user data at all. */
 const userDataOf = (text: string | null) => (text ? Buffer.from(text, 'utf8').toString('base64') : null);
 
@@ -188,6 +219,21 @@ const servers = router({
     const moved = await ctx.compute.servers.action(ctx.auth, input.id, input.action);
     return serverView(ctx.auth, { ...moved, fault: null });
   }),
+  rename: authedProcedure
+    .input(ZRenameInput)
+    .mutation(async ({ ctx, input }) =>
+      serverView(ctx.auth, await ctx.compute.servers.update(ctx.auth, input.id, { name: input.name })),
+    ),
+  /** Wipes the disk and boots it from the image (the same one when it is the server's own). */
+  rebuild: authedProcedure.input(ZRebuildInput).mutation(async ({ ctx, input }) => {
+    const moved = await ctx.compute.servers.action(ctx.auth, input.id, 'rebuild', { imageId: input.imageId });
+    return serverView(ctx.auth, { ...moved, fault: null });
+  }),
+  /** Ends in VERIFY_RESIZE: the action procedure's confirm_resize or revert_resize settles it. */
+  resize: authedProcedure.input(ZResizeInput).mutation(async ({ ctx, input }) => {
+    const moved = await ctx.compute.servers.action(ctx.auth, input.id, 'resize', { flavorId: input.flavorId });
+    return serverView(ctx.auth, { ...moved, fault: null });
+  }),
   delete: authedProcedure.input(ZServerId).mutation(async ({ ctx, input }) => {
     await ctx.compute.servers.delete(ctx.auth, input.id);
     return { ok: true as const };
@@ -199,6 +245,34 @@ const servers = router({
   actions: authedProcedure
     .input(ZServerId)
     .query(async ({ ctx, input }) => (await ctx.compute.servers.actions(ctx.auth, input.id)).map(actionView)),
+});
+
+/** A server's metadata; each write returns the whole map as it now is. */
+const metadata = router({
+  list: authedProcedure.input(ZServerId).query(({ ctx, input }) => ctx.compute.serverMetadata.list(ctx.auth, input.id)),
+  set: authedProcedure.input(ZSetMetadataInput).mutation(async ({ ctx, input }) => {
+    await ctx.compute.serverMetadata.set(ctx.auth, input.id, input.key, input.value);
+    return ctx.compute.serverMetadata.list(ctx.auth, input.id);
+  }),
+  delete: authedProcedure.input(ZMetadataKeyInput).mutation(async ({ ctx, input }) => {
+    await ctx.compute.serverMetadata.delete(ctx.auth, input.id, input.key);
+    return ctx.compute.serverMetadata.list(ctx.auth, input.id);
+  }),
+});
+
+/** The project's server groups, for the wizard's picker (the scheduler hint `group`). */
+const serverGroups = router({
+  list: authedProcedure.query(async ({ ctx }) =>
+    (await ctx.compute.serverGroups.list(ctx.auth, { allProjects: false, limit: 1000, offset: 0 })).map(
+      serverGroupView,
+    ),
+  ),
+  get: authedProcedure
+    .input(ZServerId)
+    .query(async ({ ctx, input }) => serverGroupView(await ctx.compute.serverGroups.get(ctx.auth, input.id))),
+  create: authedProcedure
+    .input(ZCreateServerGroupInput)
+    .mutation(async ({ ctx, input }) => serverGroupView(await ctx.compute.serverGroups.create(ctx.auth, input))),
 });
 
 const flavors = router({
@@ -249,4 +323,4 @@ const quota = router({
 });
 
 /** The compute pages: instances, the launch wizard, key pairs, the overview's quota bars. Each procedure is one service call. */
-export const computeRouter = router({ servers, flavors, images, keypairs, quota });
+export const computeRouter = router({ servers, metadata, serverGroups, flavors, images, keypairs, quota });

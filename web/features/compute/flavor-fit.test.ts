@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flavorBlockedReason, type TFlavorRow, type TImageRow } from './flavor-fit';
+import { flavorBlockedReason, resizeBlockedReason, type TFlavorRow, type TImageRow } from './flavor-fit';
 
 const flavor = (over: Partial<TFlavorRow> = {}): TFlavorRow => ({
   id: 'f',
@@ -50,5 +50,30 @@ describe('which flavors the wizard offers', () => {
       'RAM quota: 4 GiB left, needs 8 GiB.',
     );
     expect(flavorBlockedReason(flavor(), image(), { instances: { limit: -1, inUse: 50 } }, 5)).toBeNull();
+  });
+});
+
+describe('resizeBlockedReason', () => {
+  const current = { id: 'small', vcpus: 2, ram: 2048, disk: 10 };
+  const usage = { cores: { limit: 4, inUse: 2 }, ram: { limit: 8192, inUse: 2048 } } as never;
+
+  it('refuses the current flavor and a smaller disk, as the service does', () => {
+    expect(resizeBlockedReason(flavor({ id: 'small' }), current, undefined, usage)).toBe('The current flavor.');
+    expect(resizeBlockedReason(flavor({ id: 'tiny', diskGb: 5 }), current, undefined, usage)).toBe(
+      "Its 5 GiB disk is smaller than the instance's 10 GiB.",
+    );
+  });
+
+  it('counts only what the new size adds against the quota', () => {
+    expect(resizeBlockedReason(flavor({ id: 'med', vcpus: 4, diskGb: 20 }), current, undefined, usage)).toBeNull();
+    expect(resizeBlockedReason(flavor({ id: 'big', vcpus: 8, diskGb: 20 }), current, undefined, usage)).toBe(
+      'vCPU quota: 2 left, needs 6 more.',
+    );
+  });
+
+  it("keeps the image's minimums", () => {
+    expect(
+      resizeBlockedReason(flavor({ id: 'med', ramMb: 1024, diskGb: 20 }), current, image({ minRam: 2048 }), usage),
+    ).toMatch(/needs at least/);
   });
 });

@@ -39,3 +39,32 @@ export function flavorBlockedReason(
   if (f.ramMb * count > ram) return `RAM quota: ${formatMiB(ram)} left, needs ${formatMiB(f.ramMb * count)}.`;
   return null;
 }
+
+/** The instance's current size, as the server view has it. */
+export type TCurrentFlavor = { id: string; vcpus: number; ram: number; disk: number };
+
+/**
+ * Why the instance cannot be resized to `f`, or null when it can: the service's rules (another flavor, no smaller
+ * disk), the image's minimums, and the quota, which a resize takes only for what the new size adds.
+ */
+export function resizeBlockedReason(
+  f: TFlavorRow,
+  current: TCurrentFlavor,
+  image: TImageRow | undefined,
+  usage: TQuotaUsage | undefined,
+): string | null {
+  if (f.id === current.id) return 'The current flavor.';
+  if (f.disabled) return 'Disabled by the administrator.';
+  if (f.diskGb < current.disk) return `Its ${f.diskGb} GiB disk is smaller than the instance's ${current.disk} GiB.`;
+  if (image) {
+    if (image.minRam > f.ramMb) return `The image needs at least ${formatMiB(image.minRam)} of RAM.`;
+    if (f.diskGb > 0 && image.minDisk > f.diskGb) return `The image needs a disk of at least ${image.minDisk} GiB.`;
+  }
+  const cores = remaining(usage, 'cores');
+  const moreCores = f.vcpus - current.vcpus;
+  if (moreCores > cores) return `vCPU quota: ${cores} left, needs ${moreCores} more.`;
+  const ram = remaining(usage, 'ram');
+  const moreRam = f.ramMb - current.ram;
+  if (moreRam > ram) return `RAM quota: ${formatMiB(ram)} left, needs ${formatMiB(moreRam)} more.`;
+  return null;
+}

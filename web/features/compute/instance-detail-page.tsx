@@ -3,8 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import { Button } from '@web/components/button';
+import { useState, type ReactNode } from 'react';
+import { Button, type ButtonProps } from '@web/components/button';
 import { ConfirmDialog } from '@web/components/dialog';
 import { PageHeader } from '@web/components/page-header';
 import { Skeleton } from '@web/components/skeleton';
@@ -15,59 +15,91 @@ import { useTRPC } from '@web/lib/trpc';
 import { ActionLog } from './action-log';
 import { ConsoleLog } from './console-log';
 import { formatDateTime, formatMiB } from './format';
-import { ACTION_LABELS, ALLOWED_FROM, actionBlockedReason, type InstanceAction } from './instance-actions';
+import { ACTION_LABELS, actionBlockedReason, POWER_ACTIONS, type InstanceAction } from './instance-actions';
+import { showAccepted } from './instance-dialogs';
+import { InstanceMetadata } from './instance-metadata';
+import { RebuildInstanceDialog } from './rebuild-instance-dialog';
+import { RenameInstanceDialog } from './rename-instance-dialog';
+import { ResizeInstanceDialog } from './resize-instance-dialog';
 import { StatusLabel } from './status-label';
 import { useInstanceEvents, type TServerRow } from './use-instance-events';
 import './compute.css';
 
-const ACTIONS = Object.keys(ALLOWED_FROM) as InstanceAction[];
+type Dialogs = 'rename' | 'rebuild' | 'resize' | 'delete';
 
-/** Every power action; what the state forbids is disabled, with the reason beside it. */
-function ActionButtons({ server, onDelete }: { server: TServerRow; onDelete: () => void }) {
+/** The actions that open a dialog first; the others run at one click. */
+const DIALOG_ACTIONS = ['rebuild', 'resize'] as const satisfies readonly InstanceAction[];
+/** Shown beside the others, enabled only while the instance waits in VERIFY_RESIZE. */
+const RESIZE_STEPS = ['confirm_resize', 'revert_resize'] as const satisfies readonly InstanceAction[];
+
+function ReasonedButton({
+  id,
+  why,
+  children,
+  ...button
+}: { id: string; why: string | null; children: ReactNode } & Omit<ButtonProps, 'id' | 'size'>) {
+  const whyId = `why-${id}`;
+  return (
+    <div>
+      <Button size="sm" {...button} disabled={!!why || button.disabled} aria-describedby={why ? whyId : undefined}>
+        {children}
+      </Button>
+      {why && (
+        <span className="action-grid__reason" id={whyId}>
+          {why}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Every action; what the state forbids is disabled, with the reason beside it (the rules the server applies). */
+function ActionButtons({ server, onOpen }: { server: TServerRow; onOpen: (d: Dialogs) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const act = useMutation(
     trpc.compute.servers.action.mutationOptions({
       onSuccess(s, v) {
-        queryClient.setQueryData(trpc.compute.servers.get.queryKey({ id: s.id }), (old) =>
-          old ? { ...old, ...s, fault: old.fault } : old,
-        );
+        showAccepted(queryClient, trpc, s);
         toast.success(`${ACTION_LABELS[v.action]}: ${s.name} is ${s.taskState?.replace(/[-_]/g, ' ') ?? 'done'}.`);
       },
       onError: (e) => toast.error(errorMessage(e)),
     }),
   );
+  const deleting = server.taskState === 'deleting';
+  const oneClick = (a: (typeof POWER_ACTIONS)[number] | (typeof RESIZE_STEPS)[number]) => (
+    <ReasonedButton
+      key={a}
+      id={a}
+      why={actionBlockedReason(a, server)}
+      disabled={act.isPending}
+      loading={act.isPending && act.variables?.action === a}
+      onClick={() => act.mutate({ id: server.id, action: a })}
+    >
+      {ACTION_LABELS[a]}
+    </ReasonedButton>
+  );
   return (
     <div className="action-grid" role="group" aria-label="Instance actions">
-      {ACTIONS.map((a) => {
-        const why = actionBlockedReason(a, server);
-        const whyId = `why-${a}`;
-        return (
-          <div key={a}>
-            <Button
-              size="sm"
-              disabled={!!why || act.isPending}
-              loading={act.isPending && act.variables?.action === a}
-              aria-describedby={why ? whyId : undefined}
-              onClick={() => act.mutate({ id: server.id, action: a })}
-            >
-              {ACTION_LABELS[a]}
-            </Button>
-            {why && (
-              <span className="action-grid__reason" id={whyId}>
-                {why}
-              </span>
-            )}
-          </div>
-        );
-      })}
-      <div>
-        <Button size="sm" variant="danger" disabled={server.taskState === 'deleting'} onClick={onDelete}>
-          Delete
-        </Button>
-        {server.taskState === 'deleting' && <span className="action-grid__reason">Being deleted.</span>}
-      </div>
+      {POWER_ACTIONS.map(oneClick)}
+      <ReasonedButton id="rename" why={deleting ? 'Being deleted.' : null} onClick={() => onOpen('rename')}>
+        Rename
+      </ReasonedButton>
+      {DIALOG_ACTIONS.map((a) => (
+        <ReasonedButton key={a} id={a} why={actionBlockedReason(a, server)} onClick={() => onOpen(a)}>
+          {ACTION_LABELS[a]}…
+        </ReasonedButton>
+      ))}
+      {RESIZE_STEPS.map(oneClick)}
+      <ReasonedButton
+        id="delete"
+        why={deleting ? 'Being deleted.' : null}
+        variant="danger"
+        onClick={() => onOpen('delete')}
+      >
+        Delete
+      </ReasonedButton>
     </div>
   );
 }
@@ -106,7 +138,8 @@ export function InstanceDetailPage({ id }: { id: string }) {
   const { withLatest } = useInstanceEvents({ isAdmin });
   const server = useQuery(trpc.compute.servers.get.queryOptions({ id }));
   const images = useQuery(trpc.compute.images.bootable.queryOptions());
-  const [deleting, setDeleting] = useState(false);
+  const [open, setOpen] = useState<Dialogs | null>(null);
+  const close = () => setOpen(null);
 
   if (server.isPending) {
     return (
@@ -183,14 +216,19 @@ export function InstanceDetailPage({ id }: { id: string }) {
         </section>
         <section className="card" aria-labelledby="actions-title">
           <h2 id="actions-title">Actions</h2>
-          <ActionButtons server={s} onDelete={() => setDeleting(true)} />
+          <ActionButtons server={s} onOpen={setOpen} />
         </section>
       </div>
+      <h2 className="section-title">Metadata</h2>
+      <InstanceMetadata server={s} />
       <h2 className="section-title">Console log</h2>
       <ConsoleLog id={s.id} live={s.vmState !== 'building'} />
       <h2 className="section-title">Action log</h2>
       <ActionLog id={s.id} />
-      {deleting && <DeleteInstanceDialog server={s} onClose={() => setDeleting(false)} />}
+      {open === 'delete' && <DeleteInstanceDialog server={s} onClose={close} />}
+      {open === 'rename' && <RenameInstanceDialog server={s} onClose={close} />}
+      {open === 'rebuild' && <RebuildInstanceDialog server={s} onClose={close} />}
+      {open === 'resize' && <ResizeInstanceDialog server={s} onClose={close} />}
     </>
   );
 }

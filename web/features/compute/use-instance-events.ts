@@ -91,6 +91,12 @@ export function useInstanceEvents(opts: { isAdmin: boolean }) {
         known.before ??= detail.status;
         if (e.deleted) void queryClient.invalidateQueries({ queryKey: detailKey });
         else queryClient.setQueryData(detailKey, patched(detail, e, latest.current.opts.isAdmin));
+        // the event carries states, not the flavor, image or metadata a rebuild, resize or revert changed: once the
+        // instance has settled, the detail reads them again
+        if (!e.deleted && !e.taskState) {
+          void queryClient.invalidateQueries({ queryKey: detailKey });
+          void queryClient.invalidateQueries({ queryKey: trpc.compute.metadata.list.queryKey({ id: e.id }) });
+        }
         void queryClient.invalidateQueries({ queryKey: trpc.compute.servers.actions.queryKey({ id: e.id }) });
       }
       if (!known.found && !e.deleted) unknown = true;
