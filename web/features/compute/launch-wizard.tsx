@@ -11,15 +11,17 @@ import { useTRPC } from '@web/lib/trpc';
 import { flavorBlockedReason } from './flavor-fit';
 import { formatBytes, formatMiB } from './format';
 import { KeyPairStep } from './launch-key-pair-step';
+import { ServerGroupStep, serverGroupLabel } from './launch-server-group-step';
 import { Textarea } from './textarea';
 import { showLaunched } from './use-instance-events';
 
 const STEPS = ['Details', 'Source', 'Flavor', 'Access', 'Review'] as const;
 type Step = (typeof STEPS)[number];
-type Field = 'name' | 'count' | 'imageId' | 'flavorId' | 'keyName' | 'userData';
+type Field = 'name' | 'count' | 'serverGroupId' | 'imageId' | 'flavorId' | 'keyName' | 'userData';
 const STEP_OF: Record<Field, Step> = {
   name: 'Details',
   count: 'Details',
+  serverGroupId: 'Details',
   imageId: 'Source',
   flavorId: 'Flavor',
   keyName: 'Access',
@@ -28,6 +30,7 @@ const STEP_OF: Record<Field, Step> = {
 
 /** A service 400 names what it refused in words; this puts the message by the field it is about. */
 function fieldOfMessage(message: string): Field | null {
+  if (/server group|servers in group/i.test(message)) return 'serverGroupId';
   if (/flavor/i.test(message)) return 'flavorId';
   if (/image/i.test(message)) return 'imageId';
   if (/key_name|key pair/i.test(message)) return 'keyName';
@@ -36,7 +39,7 @@ function fieldOfMessage(message: string): Field | null {
   return null;
 }
 
-/** Name and count → image → flavor (what the quota or the image rules out is greyed, with the reason) → key and user data → review. */
+/** Name, count and server group → image → flavor (what the quota or the image rules out is greyed, with the reason) → key and user data → review. */
 export function LaunchWizard({ onClose }: { onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -44,6 +47,7 @@ export function LaunchWizard({ onClose }: { onClose: () => void }) {
   const images = useQuery(trpc.compute.images.bootable.queryOptions());
   const flavors = useQuery(trpc.compute.flavors.list.queryOptions());
   const usage = useQuery(trpc.compute.quota.usage.queryOptions());
+  const groups = useQuery(trpc.compute.serverGroups.list.queryOptions());
 
   const [step, setStep] = useState<Step>('Details');
   const [name, setName] = useState('');
@@ -51,12 +55,14 @@ export function LaunchWizard({ onClose }: { onClose: () => void }) {
   const [imageId, setImageId] = useState('');
   const [flavorId, setFlavorId] = useState('');
   const [keyName, setKeyName] = useState('');
+  const [serverGroupId, setServerGroupId] = useState('');
   const [userData, setUserData] = useState('');
   const [local, setLocal] = useState<Partial<Record<Field, string>>>({});
 
   const n = Number(count);
   const image = images.data?.find((i) => i.id === imageId);
   const flavor = flavors.data?.find((f) => f.id === flavorId);
+  const group = groups.data?.find((g) => g.id === serverGroupId);
   const launch = useMutation(
     trpc.compute.servers.create.mutationOptions({
       onSuccess(r) {
@@ -113,6 +119,7 @@ export function LaunchWizard({ onClose }: { onClose: () => void }) {
       flavorId,
       keyName: keyName || null,
       userData: userData || null,
+      serverGroupId: serverGroupId || null,
     });
   };
 
@@ -147,6 +154,7 @@ export function LaunchWizard({ onClose }: { onClose: () => void }) {
               hint="More than one are named name-1, name-2, …"
               error={errors.count}
             />
+            <ServerGroupStep value={serverGroupId} onChange={setServerGroupId} error={errors.serverGroupId} />
           </>
         )}
         {step === 'Source' && (
@@ -257,6 +265,8 @@ export function LaunchWizard({ onClose }: { onClose: () => void }) {
                 ? `${flavor.name}: ${flavor.vcpus} vCPU, ${formatMiB(flavor.ramMb)} RAM, ${flavor.diskGb} GiB disk`
                 : '—'}
             </dd>
+            <dt>Server group</dt>
+            <dd>{group ? serverGroupLabel(group) : 'None'}</dd>
             <dt>Key pair</dt>
             <dd>{keyName || 'None'}</dd>
             <dt>User data</dt>
