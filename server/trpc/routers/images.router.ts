@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { resolveProjectRef } from '../../services/identity/resolve-project';
 import {
   CONTAINER_FORMATS,
   DISK_FORMATS,
   VISIBILITIES,
+  MEMBER_STATUSES,
   ZImageProperties,
   type TImage,
+  type TImageMember,
+  type TMemberStatus,
 } from '../../services/image/image.dto';
+import type { Images } from '../../services/image/image.module';
 import { authedProcedure, router } from '../trpc';
 
 const ZImageName = z.string().trim().min(1, 'Enter a name.').max(255, 'must be at most 255 characters');
@@ -64,6 +69,42 @@ export const imageView = (i: TImage) => ({
 });
 export type TImageView = ReturnType<typeof imageView>;
 
+export const ZAddMemberInput = ZImageId.extend({
+  project: z.string().trim().min(1, 'Enter a project ID or name.').max(255, 'must be at most 255 characters'),
+});
+export const ZRemoveMemberInput = ZImageId.extend({ memberId: z.string().min(1).max(255) });
+export const ZMemberStatusInput = ZImageId.extend({ status: z.enum(MEMBER_STATUSES) });
+
+const memberView = (m: TImageMember) => ({
+  memberId: m.memberId,
+  status: m.status,
+  createdAt: m.createdAt.toISOString(),
+  updatedAt: m.updatedAt.toISOString(),
+});
+
+/**
+ * Sharing: the owner lists, adds and removes member projects; a member project accepts or rejects the image for
+ * itself (the service takes the caller's own project as the member, so no one decides for another project).
+ */
+const members = router({
+  list: authedProcedure
+    .input(ZImageId)
+    .query(async ({ ctx, input }) => (await ctx.images.members.list(ctx.auth, input.id)).map(memberView)),
+  add: authedProcedure.input(ZAddMemberInput).mutation(async ({ ctx, input }) => {
+    const memberId = await resolveProjectRef(ctx.identity.projects, ctx.auth, input.project);
+    return memberView(await ctx.images.members.add(ctx.auth, input.id, memberId));
+  }),
+  remove: authedProcedure.input(ZRemoveMemberInput).mutation(async ({ ctx, input }) => {
+    await ctx.images.members.remove(ctx.auth, input.id, input.memberId);
+    return { ok: true as const };
+  }),
+  setStatus: authedProcedure
+    .input(ZMemberStatusInput)
+    .mutation(async ({ ctx, input }) =>
+      memberView(await ctx.images.members.setStatus(ctx.auth, input.id, ctx.auth.projectId ?? '', input.status)),
+    ),
+});
+
 /** The most images the dashboard's list holds (Glance's own page cap). */
 const LIST_LIMIT = 1000;
 
@@ -73,18 +114,23 @@ const LIST_LIMIT = 1000;
  * not go through tRPC: the browser PUTs it to /api/images/:id/file (server/http/image-upload.ts) as a stream.
  */
 export const imagesRouter = router({
-  list: authedProcedure.query(async ({ ctx }) =>
-    (
-      await ctx.images.images.list(ctx.auth, {
-        filter: {},
-        sort: [{ key: 'created_at', dir: 'desc' }],
-        limit: LIST_LIMIT,
-      })
-    ).map(imageView),
-  ),
-  get: authedProcedure
-    .input(ZImageId)
-    .query(async ({ ctx, input }) => imageView(await ctx.images.images.get(ctx.auth, input.id))),
+  /**
+   * Every image the project may use or decide on: shared images still pending or rejected too (Glance's
+   * member_status=all), each of another project's shared images with this project's membership status.
+   */
+  list: authedProcedure.query(async ({ ctx }) => {
+    const images = await ctx.images.images.list(ctx.auth, {
+      filter: { memberStatus: 'all' },
+      sort: [{ key: 'created_at', dir: 'desc' }],
+      limit: LIST_LIMIT,
+    });
+    return Promise.all(images.map(async (i) => ({ ...imageView(i), memberStatus: await ownMemberStatus(ctx, i) })));
+  }),
+  get: authedProcedure.input(ZImageId).query(async ({ ctx, input }) => {
+    const i = await ctx.images.images.get(ctx.auth, input.id);
+    return { ...imageView(i), memberStatus: await ownMemberStatus(ctx, i) };
+  }),
+  members,
   create: authedProcedure
     .input(ZCreateImageInput)
     .mutation(async ({ ctx, input }) => imageView(await ctx.images.images.create(ctx.auth, input))),
@@ -95,3 +141,13 @@ export const imagesRouter = router({
   /** The largest file an upload may carry, so the page can refuse a bigger one before sending it. */
   uploadLimits: authedProcedure.query(({ ctx }) => ({ sizeCap: ctx.images.sizeCap })),
 });
+
+/** This project's membership of another project's shared image; null for its own images and any other visibility. */
+async function ownMemberStatus(
+  ctx: { auth: Parameters<Images['members']['list']>[0]; images: Images },
+  i: TImage,
+): Promise<TMemberStatus | null> {
+  if (i.visibility !== 'shared' || i.ownerId === ctx.auth.projectId) return null;
+  const mine = (await ctx.images.members.list(ctx.auth, i.id)).find((m) => m.memberId === ctx.auth.projectId);
+  return mine?.status ?? null;
+}

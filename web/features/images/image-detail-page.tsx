@@ -9,11 +9,13 @@ import { EmptyState } from '@web/components/empty-state';
 import { PageHeader } from '@web/components/page-header';
 import { Skeleton } from '@web/components/skeleton';
 import { errorCode, errorMessage } from '@web/lib/errors';
+import { useSession } from '@web/features/session/use-session';
 import { useTRPC } from '@web/lib/trpc';
 import { DeleteImageDialog } from './delete-image-dialog';
 import { EditImageDialog } from './edit-image-dialog';
 import { formatBytes, formatDateTime } from './format';
 import { ImageStatus, imageLabel, visibilityLabel } from './image-labels';
+import { ImageSharing } from './image-sharing';
 import { launchHref } from './images-page';
 import './images.css';
 
@@ -32,6 +34,7 @@ export function ImageDetailPage() {
   const router = useRouter();
   const trpc = useTRPC();
   const image = useQuery(trpc.images.get.queryOptions({ id }));
+  const { data: me } = useSession();
   const [open, setOpen] = useState<'edit' | 'delete' | null>(null);
 
   if (image.isPending) {
@@ -55,6 +58,8 @@ export function ImageDetailPage() {
   }
   const i = image.data;
   const properties = Object.entries(i.properties);
+  const projectId = me?.project?.id;
+  const showsSharing = !!i.memberStatus || (i.ownerId === projectId && i.visibility === 'shared');
   return (
     <>
       <p>
@@ -65,7 +70,7 @@ export function ImageDetailPage() {
         description={<ImageStatus status={i.status} />}
         actions={
           <>
-            {i.status === 'active' && (
+            {i.status === 'active' && (!i.memberStatus || i.memberStatus === 'accepted') && (
               <Link className="btn btn--primary" href={launchHref(i.id)}>
                 Launch
               </Link>
@@ -114,6 +119,14 @@ export function ImageDetailPage() {
           </dl>
         )}
       </div>
+      {showsSharing && (
+        <>
+          <h2 className="section">Sharing</h2>
+          <div className="card">
+            <ImageSharing image={i} projectId={projectId} />
+          </div>
+        </>
+      )}
       {open === 'edit' && <EditImageDialog image={i} onClose={() => setOpen(null)} />}
       {open === 'delete' && (
         <DeleteImageDialog image={i} onClose={() => setOpen(null)} onDeleted={() => router.push('/images')} />

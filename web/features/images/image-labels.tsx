@@ -28,3 +28,19 @@ const VISIBILITY_LABEL: Record<string, string> = {
   public: 'Public',
 };
 export const visibilityLabel = (v: string) => VISIBILITY_LABEL[v] ?? v;
+
+const MEMBER_STATUS: Record<string, { label: string; className: string }> = {
+  pending: { label: 'Pending', className: 'badge' },
+  accepted: { label: 'Accepted', className: 'badge badge--ok' },
+  rejected: { label: 'Rejected', className: 'badge badge--danger' },
+};
+
+/** A project's answer to an image shared with it. */
+export function MemberStatus({ status }: { status: string }) {
+  const s = MEMBER_STATUS[status] ?? { label: status, className: 'badge' };
+  return (
+    <span className={s.className} data-member-status={status}>
+      {s.label}
+    </span>
+  );
+}

@@ -12,7 +12,7 @@ import { useTRPC } from '@web/lib/trpc';
 import { DeleteImageDialog } from './delete-image-dialog';
 import { EditImageDialog } from './edit-image-dialog';
 import { formatBytes } from './format';
-import { ImageStatus, imageLabel, visibilityLabel, type TImageRow } from './image-labels';
+import { ImageStatus, imageLabel, MemberStatus, visibilityLabel, type TImageRow } from './image-labels';
 import { UploadImageDialog } from './upload-image-dialog';
 import './images.css';
 
@@ -54,7 +54,20 @@ export function ImagesPage() {
       cell: (i) => (i.diskFormat ? `${i.diskFormat}${i.containerFormat ? ` / ${i.containerFormat}` : ''}` : '—'),
     },
     { key: 'size', header: 'Size', className: 'cell-nowrap', cell: (i) => formatBytes(i.size) },
-    { key: 'visibility', header: 'Visibility', className: 'cell-nowrap', cell: (i) => visibilityLabel(i.visibility) },
+    {
+      key: 'visibility',
+      header: 'Visibility',
+      className: 'cell-nowrap',
+      // another project's shared image: this project's answer beside it (pending ones wait here to be accepted)
+      cell: (i) =>
+        i.memberStatus ? (
+          <>
+            {visibilityLabel(i.visibility)} <MemberStatus status={i.memberStatus} />
+          </>
+        ) : (
+          visibilityLabel(i.visibility)
+        ),
+    },
     {
       key: 'protected',
       header: 'Protected',
@@ -67,7 +80,7 @@ export function ImagesPage() {
       align: 'end',
       cell: (i) => (
         <span className="btn-row">
-          {i.status === 'active' && (
+          {i.status === 'active' && (!i.memberStatus || i.memberStatus === 'accepted') && (
             <Link
               className="btn btn--sm btn--secondary"
               href={launchHref(i.id)}
