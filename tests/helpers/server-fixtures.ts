@@ -10,7 +10,7 @@ type Json = any;
 export async function uploadImage(
   stack: TestStack,
   token: string,
-  opts: { bytes?: number; visibility?: 'public' | 'private'; diskFormat?: string; properties?: Record<string, string> } = {},
+  opts: { bytes?: number; visibility?: 'public' | 'private' | 'shared'; diskFormat?: string; properties?: Record<string, string> } = {},
 ): Promise<{ id: string; data: Buffer }> {
   const base = `${stack.url}/image/v2`;
   const headers = { 'X-Auth-Token': token, 'Content-Type': 'application/json' };

@@ -134,6 +134,48 @@ describe('images over tRPC and the dashboard upload route', () => {
     expect((await trpc.query('images.get', { id: data.id }, admin)).status).toBe(200);
   });
 
+  it('shares an image: the owner adds and removes members, the member answers for itself only', async () => {
+    const { data } = await create(alice, { visibility: 'shared' });
+    const id = data.id;
+    // bootable only once it has data
+    expect((await upload(id, 'bytes', alice)).status).toBe(200);
+    // not shared with bob yet: nothing about it is visible to him
+    expect((await trpc.query('images.members.list', { id }, bob)).error.data.code).toBe('NOT_FOUND');
+    expect((await trpc.mutate('images.members.add', { id, project: bob.projectId }, bob)).status).toBe(404);
+    // a name is looked up among the caller's own projects only
+    const byName = await trpc.mutate('images.members.add', { id, project: bob.projectName }, alice);
+    expect(byName.status).toBe(400);
+    expect(byName.error.message).toContain(`No project named ${bob.projectName} among the projects you can see`);
+    const empty = await trpc.mutate('images.members.add', { id, project: ' ' }, alice);
+    expect(empty.error.data.validation.fieldErrors.project).toEqual(['Enter a project ID or name.']);
+
+    const added = await trpc.mutate('images.members.add', { id, project: bob.projectId }, alice);
+    expect(added.data).toMatchObject({ memberId: bob.projectId, status: 'pending' });
+    expect((await trpc.mutate('images.members.add', { id, project: bob.projectId }, alice)).status).toBe(409);
+    const listed = (await trpc.query('images.list', undefined, bob)).data.find((i: { id: string }) => i.id === id);
+    expect(listed).toMatchObject({ id, memberStatus: 'pending' });
+    expect(
+      (await trpc.query('compute.images.bootable', undefined, bob)).data.map((i: { id: string }) => i.id),
+    ).not.toContain(id);
+    // the owner cannot answer for bob, bob cannot manage the members
+    expect((await trpc.mutate('images.members.setStatus', { id, status: 'accepted' }, alice)).status).toBe(404);
+    expect((await trpc.mutate('images.members.remove', { id, memberId: bob.projectId }, bob)).status).toBe(403);
+
+    const accepted = await trpc.mutate('images.members.setStatus', { id, status: 'accepted' }, bob);
+    expect(accepted.data).toMatchObject({ memberId: bob.projectId, status: 'accepted' });
+    expect((await trpc.query('images.get', { id }, bob)).data.memberStatus).toBe('accepted');
+    expect(
+      (await trpc.query('compute.images.bootable', undefined, bob)).data.map((i: { id: string }) => i.id),
+    ).toContain(id);
+    expect((await trpc.query('images.members.list', { id }, alice)).data).toEqual([
+      expect.objectContaining({ memberId: bob.projectId, status: 'accepted' }),
+    ]);
+    expect((await trpc.query('images.get', { id }, alice)).data.memberStatus).toBeNull();
+
+    expect((await trpc.mutate('images.members.remove', { id, memberId: bob.projectId }, alice)).status).toBe(200);
+    expect((await trpc.query('images.get', { id }, bob)).status).toBe(404);
+  });
+
   it('edits name, visibility, limits and properties; public is for admins only', async () => {
     const { data } = await create(alice, { properties: { a: '1', b: '2' } });
     const edited = await trpc.mutate(
