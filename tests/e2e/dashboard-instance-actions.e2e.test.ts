@@ -149,6 +149,7 @@ describe('dashboard: instance actions', () => {
     const confirm = actions().getByRole('button', { name: 'Confirm resize' });
     await expect.poll(() => confirm.isDisabled()).toBe(false);
     expect(await actions().getByRole('button', { name: 'Start', exact: true }).isDisabled()).toBe(true);
+    await page.getByRole('status').filter({ hasText: 'Resized to m1.micro' }).waitFor();
     await screenshot(page, 'instance-verify-resize');
     await confirm.click();
     await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('ACTIVE');
@@ -223,6 +224,18 @@ describe('dashboard: instance actions', () => {
     });
     // the same document all along: every change arrived without a reload
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  });
+
+  it('greys every action, and the metadata, while an admin’s lock is on, live', async () => {
+    const admin = await identityClient(stack).admin();
+    const stop = actions().getByRole('button', { name: 'Stop', exact: true });
+    expect(await stop.isDisabled()).toBe(false);
+    await nova.expectCall(202, 'POST', `/servers/${id}/action`, { token: admin, body: { lock: null } });
+    await expect.poll(() => stop.isDisabled()).toBe(true);
+    await actions().getByText('Locked: ask an administrator to unlock it.').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Add metadata' }).isDisabled()).toBe(true);
+    await nova.expectCall(202, 'POST', `/servers/${id}/action`, { token: admin, body: { unlock: null } });
+    await expect.poll(() => stop.isDisabled()).toBe(false);
   });
 
   it('launches into a server group created in the wizard; a second one its anti-affinity cannot place fails', async () => {

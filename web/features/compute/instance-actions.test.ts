@@ -6,6 +6,7 @@ import { ACTION_RULES, POWER_STATE_NAMES } from '@server/services/compute/states
 import {
   actionBlockedReason,
   ALLOWED_FROM,
+  lockedReason,
   METADATA_FROM,
   metadataBlockedReason,
   POWER_STATES,
@@ -51,5 +52,11 @@ describe('the dashboard’s allowed-states table', () => {
       'Only when ACTIVE or PAUSED or SUSPENDED or SHUTOFF.',
     );
     expect(metadataBlockedReason({ vmState: 'active', taskState: 'rebuilding' })).toBe('Busy: rebuilding.');
+  });
+
+  it('says a locked instance is locked, except to admins', () => {
+    expect(lockedReason({ locked: true }, false)).toBe('Locked: ask an administrator to unlock it.');
+    expect(lockedReason({ locked: true }, true)).toBeNull();
+    expect(lockedReason({ locked: false }, false)).toBeNull();
   });
 });

@@ -77,6 +77,10 @@ function blockedReason(from: readonly string[], i: StateOf): string | null {
 export const actionBlockedReason = (action: InstanceAction, i: StateOf): string | null =>
   blockedReason(ALLOWED_FROM[action], i);
 
+/** A locked instance refuses actions, deletion and metadata changes to everyone but admins (server-actions.ts). */
+export const lockedReason = (i: { locked: boolean }, isAdmin: boolean): string | null =>
+  i.locked && !isAdmin ? 'Locked: ask an administrator to unlock it.' : null;
+
 /** Why the metadata cannot change now, or null when it can (server-metadata.service.ts's guard). */
 export const metadataBlockedReason = (i: StateOf): string | null => blockedReason(METADATA_FROM, i);
 

@@ -15,7 +15,13 @@ import { useTRPC } from '@web/lib/trpc';
 import { ActionLog } from './action-log';
 import { ConsoleLog } from './console-log';
 import { formatDateTime, formatMiB } from './format';
-import { ACTION_LABELS, actionBlockedReason, POWER_ACTIONS, type InstanceAction } from './instance-actions';
+import {
+  ACTION_LABELS,
+  actionBlockedReason,
+  lockedReason,
+  POWER_ACTIONS,
+  type InstanceAction,
+} from './instance-actions';
 import { showAccepted } from './instance-dialogs';
 import { InstanceMetadata } from './instance-metadata';
 import { RebuildInstanceDialog } from './rebuild-instance-dialog';
@@ -54,7 +60,15 @@ function ReasonedButton({
 }
 
 /** Every action; what the state forbids is disabled, with the reason beside it (the rules the server applies). */
-function ActionButtons({ server, onOpen }: { server: TServerRow; onOpen: (d: Dialogs) => void }) {
+function ActionButtons({
+  server,
+  isAdmin,
+  onOpen,
+}: {
+  server: TServerRow;
+  isAdmin: boolean;
+  onOpen: (d: Dialogs) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -68,11 +82,13 @@ function ActionButtons({ server, onOpen }: { server: TServerRow; onOpen: (d: Dia
     }),
   );
   const deleting = server.taskState === 'deleting';
+  const locked = lockedReason(server, isAdmin);
+  const why = (a: InstanceAction) => locked ?? actionBlockedReason(a, server);
   const oneClick = (a: (typeof POWER_ACTIONS)[number] | (typeof RESIZE_STEPS)[number]) => (
     <ReasonedButton
       key={a}
       id={a}
-      why={actionBlockedReason(a, server)}
+      why={why(a)}
       disabled={act.isPending}
       loading={act.isPending && act.variables?.action === a}
       onClick={() => act.mutate({ id: server.id, action: a })}
@@ -87,14 +103,14 @@ function ActionButtons({ server, onOpen }: { server: TServerRow; onOpen: (d: Dia
         Rename
       </ReasonedButton>
       {DIALOG_ACTIONS.map((a) => (
-        <ReasonedButton key={a} id={a} why={actionBlockedReason(a, server)} onClick={() => onOpen(a)}>
+        <ReasonedButton key={a} id={a} why={why(a)} onClick={() => onOpen(a)}>
           {ACTION_LABELS[a]}…
         </ReasonedButton>
       ))}
       {RESIZE_STEPS.map(oneClick)}
       <ReasonedButton
         id="delete"
-        why={deleting ? 'Being deleted.' : null}
+        why={locked ?? (deleting ? 'Being deleted.' : null)}
         variant="danger"
         onClick={() => onOpen('delete')}
       >
@@ -216,11 +232,17 @@ export function InstanceDetailPage({ id }: { id: string }) {
         </section>
         <section className="card" aria-labelledby="actions-title">
           <h2 id="actions-title">Actions</h2>
-          <ActionButtons server={s} onOpen={setOpen} />
+          {s.vmState === 'resized' && !s.taskState && (
+            <p className="resize-verify" role="status">
+              Resized to {s.flavor.name}. Check the instance, then <strong>Confirm resize</strong> to keep the new size
+              or <strong>Revert resize</strong> to go back to the previous one.
+            </p>
+          )}
+          <ActionButtons server={s} isAdmin={isAdmin} onOpen={setOpen} />
         </section>
       </div>
       <h2 className="section-title">Metadata</h2>
-      <InstanceMetadata server={s} />
+      <InstanceMetadata server={s} isAdmin={isAdmin} />
       <h2 className="section-title">Console log</h2>
       <ConsoleLog id={s.id} live={s.vmState !== 'building'} />
       <h2 className="section-title">Action log</h2>

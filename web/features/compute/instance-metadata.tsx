@@ -10,7 +10,7 @@ import { Table, type Column } from '@web/components/table';
 import { useToast } from '@web/components/toast';
 import { errorMessage, fieldErrors, formError } from '@web/lib/errors';
 import { useTRPC } from '@web/lib/trpc';
-import { metadataBlockedReason } from './instance-actions';
+import { lockedReason, metadataBlockedReason } from './instance-actions';
 import type { TServerRow } from './use-instance-events';
 
 /** Nova's limits on one item (server.dto.ts's MAX_METADATA_LENGTH), shown by the fields before the server checks them. */
@@ -107,13 +107,13 @@ function DeleteMetadataDialog({ server, item, onClose }: { server: TServerRow; i
 }
 
 /** The instance's metadata: key/value pairs, changeable while the instance is settled (no task, not resizing). */
-export function InstanceMetadata({ server }: { server: TServerRow }) {
+export function InstanceMetadata({ server, isAdmin }: { server: TServerRow; isAdmin: boolean }) {
   const trpc = useTRPC();
   const metadata = useQuery(trpc.compute.metadata.list.queryOptions({ id: server.id }));
   const usage = useQuery(trpc.compute.quota.usage.queryOptions());
   const [open, setOpen] = useState<Open>(null);
   const close = () => setOpen(null);
-  const why = metadataBlockedReason(server);
+  const why = lockedReason(server, isAdmin) ?? metadataBlockedReason(server);
   const items = metadata.data ? Object.entries(metadata.data).map(([key, value]) => ({ key, value })) : undefined;
   const limit = usage.data?.metadata_items?.limit;
   const full = limit !== undefined && limit >= 0 && (items?.length ?? 0) >= limit;
