@@ -28,6 +28,18 @@ export class ImageMembersService {
     return member;
   }
 
+  /**
+   * The caller's own project's answer for each of the given images shared with it by another project (the images
+   * list shows it); images it owns, and any not shared with it, have none. Only its own memberships are read.
+   */
+  async ownStatuses(ctx: AuthContext, images: TImage[]): Promise<Map<string, TMemberStatus>> {
+    const projectId = ctx.projectId;
+    const foreign = images.filter((i) => i.visibility === 'shared' && i.ownerId !== projectId).map((i) => i.id);
+    if (!projectId || foreign.length === 0) return new Map();
+    enforce(ctx, 'image:get_members', ownProject(ctx));
+    return new Map((await this.d.repo.membershipsOf(projectId, foreign)).map((m) => [m.imageId, m.status]));
+  }
+
   async add(ctx: AuthContext, imageId: string, memberId: string): Promise<TImageMember> {
     const image = await findVisible(this.d, ctx, imageId);
     enforce(ctx, 'image:add_member', ownedBy(image));

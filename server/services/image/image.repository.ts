@@ -113,6 +113,9 @@ export class ImageRepository {
   };
   listMembers = async (imageId: string, memberId?: string): Promise<TImageMember[]> =>
     (await this.db.imageMember.findMany({ where: { imageId, memberId }, orderBy: { createdAt: 'asc' } })).map(toMember);
+  /** One project's memberships of the given images, in one query (the image list's status column). */
+  membershipsOf = async (memberId: string, imageIds: string[]): Promise<TImageMember[]> =>
+    (await this.db.imageMember.findMany({ where: { memberId, imageId: { in: imageIds } } })).map(toMember);
   addMember = async (imageId: string, memberId: string): Promise<TImageMember> =>
     toMember(await this.db.imageMember.create({ data: { imageId, memberId } }));
   setMemberStatus = async (imageId: string, memberId: string, status: TMemberStatus): Promise<TImageMember> =>

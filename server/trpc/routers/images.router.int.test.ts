@@ -176,6 +176,16 @@ describe('images over tRPC and the dashboard upload route', () => {
     expect((await trpc.query('images.get', { id }, bob)).status).toBe(404);
   });
 
+  it('an admin may name any project to share with; a private image has no members', async () => {
+    const { data } = await create(admin, { visibility: 'shared' });
+    const added = await trpc.mutate('images.members.add', { id: data.id, project: bob.projectName }, admin);
+    expect(added.data).toMatchObject({ memberId: bob.projectId, status: 'pending' });
+    const own = await create(alice);
+    const refused = await trpc.mutate('images.members.add', { id: own.data.id, project: bob.projectId }, alice);
+    expect(refused.status).toBe(403);
+    expect(refused.error.message).toContain('Only shared images have members');
+  });
+
   it('edits name, visibility, limits and properties; public is for admins only', async () => {
     const { data } = await create(alice, { properties: { a: '1', b: '2' } });
     const edited = await trpc.mutate(

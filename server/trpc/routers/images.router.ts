@@ -8,9 +8,7 @@ import {
   ZImageProperties,
   type TImage,
   type TImageMember,
-  type TMemberStatus,
 } from '../../services/image/image.dto';
-import type { Images } from '../../services/image/image.module';
 import { authedProcedure, router } from '../trpc';
 
 const ZImageName = z.string().trim().min(1, 'Enter a name.').max(255, 'must be at most 255 characters');
@@ -124,11 +122,13 @@ export const imagesRouter = router({
       sort: [{ key: 'created_at', dir: 'desc' }],
       limit: LIST_LIMIT,
     });
-    return Promise.all(images.map(async (i) => ({ ...imageView(i), memberStatus: await ownMemberStatus(ctx, i) })));
+    const statuses = await ctx.images.members.ownStatuses(ctx.auth, images);
+    return images.map((i) => ({ ...imageView(i), memberStatus: statuses.get(i.id) ?? null }));
   }),
   get: authedProcedure.input(ZImageId).query(async ({ ctx, input }) => {
     const i = await ctx.images.images.get(ctx.auth, input.id);
-    return { ...imageView(i), memberStatus: await ownMemberStatus(ctx, i) };
+    const statuses = await ctx.images.members.ownStatuses(ctx.auth, [i]);
+    return { ...imageView(i), memberStatus: statuses.get(i.id) ?? null };
   }),
   members,
   create: authedProcedure
@@ -141,13 +141,3 @@ export const imagesRouter = router({
   /** The largest file an upload may carry, so the page can refuse a bigger one before sending it. */
   uploadLimits: authedProcedure.query(({ ctx }) => ({ sizeCap: ctx.images.sizeCap })),
 });
-
-/** This project's membership of another project's shared image; null for its own images and any other visibility. */
-async function ownMemberStatus(
-  ctx: { auth: Parameters<Images['members']['list']>[0]; images: Images },
-  i: TImage,
-): Promise<TMemberStatus | null> {
-  if (i.visibility !== 'shared' || i.ownerId === ctx.auth.projectId) return null;
-  const mine = (await ctx.images.members.list(ctx.auth, i.id)).find((m) => m.memberId === ctx.auth.projectId);
-  return mine?.status ?? null;
-}

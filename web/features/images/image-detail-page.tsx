@@ -59,7 +59,9 @@ export function ImageDetailPage() {
   const i = image.data;
   const properties = Object.entries(i.properties);
   const projectId = me?.project?.id;
-  const showsSharing = !!i.memberStatus || (i.ownerId === projectId && i.visibility === 'shared');
+  // public and community images are everyone's already: sharing is for the owner's shared (or still private) ones
+  const showsSharing =
+    !!i.memberStatus || (i.ownerId === projectId && (i.visibility === 'shared' || i.visibility === 'private'));
   return (
     <>
       <p>
