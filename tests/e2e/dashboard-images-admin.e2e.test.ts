@@ -116,6 +116,19 @@ describe('dashboard: images and the compute admin console', () => {
       `/instances?launch=${imageId}`,
     );
     await screenshot(page, 'images');
+
+    // Launch opens the wizard on the instances page with this image already chosen
+    await r.getByRole('link', { name: `Launch an instance from ${imageName}` }).click();
+    const wizard = page.getByRole('dialog', { name: 'Launch instance' });
+    await wizard.waitFor();
+    await page.waitForURL((url) => url.pathname === '/instances' && !url.search);
+    await wizard.getByLabel('Name').fill('from-image');
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    expect(await wizard.getByRole('radio', { name: new RegExp(imageName) }).isChecked()).toBe(true);
+    await wizard.getByRole('button', { name: 'Cancel' }).click();
+    await wizard.waitFor({ state: 'detached' });
+    await nav(page).getByRole('link', { name: 'Images' }).click();
+    await page.waitForURL('**/images');
   }, 60_000);
 
   it('serves the same bytes through the Glance API', async () => {

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '@web/components/button';
 import { EmptyState } from '@web/components/empty-state';
@@ -19,7 +20,7 @@ import { useInstanceEvents, type TServerRow } from './use-instance-events';
 import './compute.css';
 
 type SortKey = NonNullable<RouterInputs['compute']['servers']['list']['sortKey']>;
-type Open = { kind: 'launch' } | { kind: 'bulk'; action: BulkAction } | null;
+type Open = { kind: 'launch'; imageId?: string } | { kind: 'bulk'; action: BulkAction } | null;
 
 const STATUSES = ['ACTIVE', 'BUILD', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'ERROR', 'REBOOT', 'HARD_REBOOT'];
 const BULK: { action: BulkAction; label: string }[] = [
@@ -75,6 +76,16 @@ export function InstancesPage() {
   const [markers, setMarkers] = useState<string[]>([]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<Open>(null);
+  // `/instances?launch=<image id>` (the images pages' Launch) opens the wizard with that image chosen; the parameter
+  // is dropped from the address so that a reload or Back does not open it again
+  // (read from the address on mount: useSearchParams would make the prerendered page wait for the client)
+  const router = useRouter();
+  useEffect(() => {
+    const imageId = new URLSearchParams(window.location.search).get('launch');
+    if (!imageId) return;
+    setOpen({ kind: 'launch', imageId });
+    router.replace('/instances');
+  }, [router]);
 
   const marker = markers.at(-1);
   const input = {
@@ -260,7 +271,7 @@ export function InstancesPage() {
           </Button>
         </span>
       </nav>
-      {open?.kind === 'launch' && <LaunchWizard onClose={() => setOpen(null)} />}
+      {open?.kind === 'launch' && <LaunchWizard initialImageId={open.imageId} onClose={() => setOpen(null)} />}
       {open?.kind === 'bulk' && (
         <BulkActionDialog
           action={open.action}

@@ -40,7 +40,7 @@ function fieldOfMessage(message: string): Field | null {
 }
 
 /** Name, count and server group → image → flavor (what the quota or the image rules out is greyed, with the reason) → key and user data → review. */
-export function LaunchWizard({ onClose }: { onClose: () => void }) {
+export function LaunchWizard({ onClose, initialImageId }: { onClose: () => void; initialImageId?: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -52,7 +52,8 @@ export function LaunchWizard({ onClose }: { onClose: () => void }) {
   const [step, setStep] = useState<Step>('Details');
   const [name, setName] = useState('');
   const [count, setCount] = useState('1');
-  const [imageId, setImageId] = useState('');
+  // "Launch" on an image's row or page arrives with that image chosen
+  const [imageId, setImageId] = useState(initialImageId ?? '');
   const [flavorId, setFlavorId] = useState('');
   const [keyName, setKeyName] = useState('');
   const [serverGroupId, setServerGroupId] = useState('');
