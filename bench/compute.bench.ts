@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { randomToken } from '../server/lib/ids';
 import { accountingLine, checkAccounting } from './lib/accounting';
 import { bootOne, closedLoop, deleteOne, type SeeBy } from './lib/boot-load';
+import { wholeArg, secondsArg } from './lib/args';
 import { Cleanup } from './lib/cleanup';
 import {
   generatedSection,
@@ -88,21 +89,15 @@ export async function run(argv: string[] = []): Promise<void> {
     },
   });
   if (o.help) return void console.log(HELP);
-  const whole = (v: string | undefined, d: number, what: string, min = 1) => {
-    const n = v === undefined ? d : Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${what} takes a whole number ≥ ${min}: ${v}`);
-    return n;
-  };
-  const N = whole(o.instances, 1000, '--instances');
-  const H = whole(o.hosts, 100, '--hosts');
-  const C = whole(o.concurrency, 50, '--concurrency');
-  const room = whole(o.room, Math.ceil(N / H), '--room');
-  const warmup = whole(o.warmup, 20, '--warmup', 0);
-  const realRuns = whole(o['real-runs'], 3, '--real-runs', 0);
-  const pollMs = o.poll === undefined ? undefined : whole(o.poll, 0, '--poll', 1);
+  const N = wholeArg(o.instances, 1000, '--instances');
+  const H = wholeArg(o.hosts, 100, '--hosts');
+  const C = wholeArg(o.concurrency, 50, '--concurrency');
+  const room = wholeArg(o.room, Math.ceil(N / H), '--room');
+  const warmup = wholeArg(o.warmup, 20, '--warmup', 0);
+  const realRuns = wholeArg(o['real-runs'], 3, '--real-runs', 0);
+  const pollMs = o.poll === undefined ? undefined : wholeArg(o.poll, 0, '--poll', 1);
   if (room * H < N) throw new Error(`--room ${room} × --hosts ${H} holds fewer than --instances ${N}`);
-  const timeoutS = o.timeout === undefined ? 600 + 0.5 * N : Number(o.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new Error(`not a number of seconds: ${o.timeout}`);
+  const timeoutS = secondsArg(o.timeout, 600 + 0.5 * N);
   const possible = realVmPossible();
   const real = o['no-real'] ? false : (o.real ?? possible.ok);
   if (real && !possible.ok) throw new Error(`--real: ${possible.why}`);

@@ -15,6 +15,7 @@ import { randomToken } from '../server/lib/ids';
 import { launchBrowser } from '../tests/helpers/browser';
 import { closedLoop, percentile } from './lib/boot-load';
 import { checkAccounting } from './lib/accounting';
+import { wholeArg, secondsArg } from './lib/args';
 import { Cleanup } from './lib/cleanup';
 import { novaClient, uploadRawImage, type Nova } from './lib/nova';
 import { fmtMs, loadAverage, machine, markdownTable, writeSection, type Machine } from './lib/report';
@@ -248,17 +249,11 @@ export async function run(argv: string[] = []): Promise<void> {
     },
   });
   if (o.help) return void console.log(HELP);
-  const whole = (v: string | undefined, d: number, what: string, min = 1) => {
-    const n = v === undefined ? d : Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${what} takes a whole number ≥ ${min}: ${v}`);
-    return n;
-  };
   // more than the largest page (100), so that there is a next page to measure
-  const N = whole(o.instances, 1000, '--instances', 101);
-  const H = whole(o.hosts, 10, '--hosts');
-  const R = whole(o.runs, 5, '--runs');
-  const timeoutS = o.timeout === undefined ? 900 : Number(o.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new Error(`not a number of seconds: ${o.timeout}`);
+  const N = wholeArg(o.instances, 1000, '--instances', 101);
+  const H = wholeArg(o.hosts, 10, '--hosts');
+  const R = wholeArg(o.runs, 5, '--runs');
+  const timeoutS = secondsArg(o.timeout, 900);
   if (!isDashboardBuilt()) throw new Error('no dashboard build: run `npx next build web` first');
 
   const m = machine();

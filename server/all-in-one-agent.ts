@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startComputeAgent, type ComputeAgent } from '../agents/compute/compute-agent';
 import { detectDriver, makeDriver, type DriverKind } from '../agents/compute/make-driver';
-import { type Config, imageCacheSettings } from './config/env';
+import { computeAgentSettings, type Config } from './config/env';
 import type { Bus } from './rpc/bus';
 
 export type LocalCompute = { agent: ComputeAgent; driver: DriverKind; why: string };
@@ -18,16 +18,7 @@ export async function startLocalCompute(config: Config, bus: Bus): Promise<Local
   const { kind, why } = wanted ? { kind: wanted, why: `COMPUTE_DRIVER=${wanted}` } : await detectDriver();
   const host = config.COMPUTE_HOST ?? os.hostname();
   const stateDir = path.join(config.stateDir, 'compute', host);
-  const every = config.COMPUTE_HEARTBEAT_SECONDS * 1000;
   const driver = makeDriver(kind, { host, stateDir });
-  const agent = await startComputeAgent({
-    host,
-    bus,
-    driver,
-    stateDir,
-    heartbeatMs: every,
-    powerSyncMs: every,
-    imageCache: imageCacheSettings(config),
-  });
+  const agent = await startComputeAgent({ host, bus, driver, stateDir, ...computeAgentSettings(config) });
   return { agent, driver: kind, why };
 }

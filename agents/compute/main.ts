@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { imageCacheSettings, loadConfig } from '../../server/config/env';
+import { computeAgentSettings, loadConfig } from '../../server/config/env';
 import { logger } from '../../server/lib/logger';
 import { createBus } from '../../server/rpc/create-bus';
 import { startComputeAgent } from './compute-agent';
@@ -42,15 +42,12 @@ async function run(): Promise<void> {
     diskGb: num(values['disk-gb']),
   });
   const bus = createBus({ amqpUrl: config.AMQP_URL, prefix: config.BUS_PREFIX });
-  const every = config.COMPUTE_HEARTBEAT_SECONDS * 1000;
   const agent = await startComputeAgent({
     host,
     bus,
     driver,
     stateDir,
-    heartbeatMs: every,
-    powerSyncMs: every,
-    imageCache: imageCacheSettings(config),
+    ...computeAgentSettings(config),
     ...(values.zone && { availabilityZone: values.zone }),
   });
   let stopping = false;

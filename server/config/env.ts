@@ -89,6 +89,12 @@ export function imageCacheSettings(c: TEnv): { sweepMs: number; minAgeMs: number
   };
 }
 
+/** What every compute agent takes from the configuration: its timers and its image cache's settings. */
+export function computeAgentSettings(c: TEnv) {
+  const every = c.COMPUTE_HEARTBEAT_SECONDS * 1000;
+  return { heartbeatMs: every, powerSyncMs: every, imageCache: imageCacheSettings(c) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ZEnv.safeParse(env);
   if (!parsed.success) {
