@@ -27,3 +27,30 @@ describe('image cache settings', () => {
     );
   });
 });
+
+describe('image store settings', () => {
+  it('defaults to the file store alone', () => {
+    const c = loadConfig({});
+    expect(c.IMAGE_STORES).toEqual(['file']);
+    expect(c.IMAGE_DEFAULT_STORE).toBeUndefined();
+  });
+
+  it('refuses to start with s3 enabled, naming every missing setting', () => {
+    let message = '';
+    try {
+      loadConfig({ IMAGE_STORES: 'file,s3', IMAGE_S3_BUCKET: 'images' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const k of ['IMAGE_S3_ENDPOINT', 'IMAGE_S3_ACCESS_KEY', 'IMAGE_S3_SECRET_KEY'])
+      expect(message).toContain(`${k}: required when IMAGE_STORES includes s3`);
+    expect(message).not.toContain('IMAGE_S3_BUCKET');
+  });
+
+  it('refuses an unknown store and a default that is not enabled', () => {
+    expect(() => loadConfig({ IMAGE_STORES: 'file,swift' })).toThrow(/IMAGE_STORES/);
+    expect(() => loadConfig({ IMAGE_DEFAULT_STORE: 's3' })).toThrow(
+      /IMAGE_DEFAULT_STORE: 's3' is not one of IMAGE_STORES/,
+    );
+  });
+});

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** The image stores there are (see IMAGE_STORES). */
+export const IMAGE_STORE_IDS = ['file', 's3'] as const;
+
 /**
  * The only place that reads process.env. Every variable has an all-in-one default, so `npm start` runs with none set.
  * Parsing fails listing every bad variable at once.
@@ -35,6 +38,31 @@ const ZEnv = z.object({
   DASHBOARD: z.enum(['prod', 'dev', 'off']).optional(),
   /** Largest image an upload may store, in bytes (Glance's image_size_cap; default 1 TiB). Bigger uploads get a 413. */
   IMAGE_SIZE_CAP_BYTES: z.coerce.number().int().positive().default(1024 ** 4),
+  /**
+   * The image stores uploads may go to, comma-separated: 'file' (STATE_DIR/images) and 's3' (an external
+   * S3-compatible service, IMAGE_S3_*). Like Glance's enabled_backends: images keep the store they were uploaded to.
+   */
+  IMAGE_STORES: z
+    .string()
+    .default('file')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(IMAGE_STORE_IDS)).min(1, 'name at least one image store')),
+  /** Where uploads go when the client names no store (X-Image-Meta-Store); one of IMAGE_STORES, default its first. */
+  IMAGE_DEFAULT_STORE: z.enum(IMAGE_STORE_IDS).optional(),
+  /** The S3-compatible service of the 's3' store, e.g. http://127.0.0.1:9000; required when 's3' is enabled. */
+  IMAGE_S3_ENDPOINT: z.string().url().optional(),
+  /** The bucket (it must exist) the 's3' store keeps its objects in, as images/<id>. */
+  IMAGE_S3_BUCKET: z.string().min(1).optional(),
+  /** The region the request signatures name; S3-compatible services mostly accept any. */
+  IMAGE_S3_REGION: z.string().min(1).default('us-east-1'),
+  IMAGE_S3_ACCESS_KEY: z.string().min(1).optional(),
+  IMAGE_S3_SECRET_KEY: z.string().min(1).optional(),
+  /** Bytes of an upload held in memory at once, per upload (one multipart part); S3's minimum is 5 MiB. */
+  IMAGE_S3_PART_SIZE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(5 * 1024 ** 2)
+    .default(8 * 1024 ** 2),
   /**
    * The default guest image `npm start` builds once (scripts/build-tiny-image.sh, cached in STATE_DIR/cache/tiny) and
    * registers as the public image `tiny`; 'none' skips it. Unset: 'tiny', except under NODE_ENV=test where it is 'none'.
@@ -76,6 +104,19 @@ const ZEnv = z.object({
   COMPUTE_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(600),
 });
 
+/** Settings that depend on each other: the default store must be enabled, and an enabled s3 store fully set. */
+const ZCheckedEnv = ZEnv.superRefine((e, ctx) => {
+  if (e.IMAGE_DEFAULT_STORE && !e.IMAGE_STORES.includes(e.IMAGE_DEFAULT_STORE))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['IMAGE_DEFAULT_STORE'],
+      message: `'${e.IMAGE_DEFAULT_STORE}' is not one of IMAGE_STORES (${e.IMAGE_STORES.join(',')})`,
+    });
+  if (e.IMAGE_STORES.includes('s3'))
+    for (const k of ['IMAGE_S3_ENDPOINT', 'IMAGE_S3_BUCKET', 'IMAGE_S3_ACCESS_KEY', 'IMAGE_S3_SECRET_KEY'] as const)
+      if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required when IMAGE_STORES includes s3' });
+});
+
 export type TEnv = z.infer<typeof ZEnv>;
 
 export type Config = TEnv & { stateDir: string; publicUrl: string };
@@ -96,7 +137,7 @@ export function computeAgentSettings(c: TEnv) {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = ZEnv.safeParse(env);
+  const parsed = ZCheckedEnv.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);

@@ -35,11 +35,16 @@ export type RunningTestStack = TestStack & { realtime: RealtimeGateway };
  * The control plane as `npm start` runs it, on its own database, port and data directory, stopped when the test
  * file ends. The password hash cost is lowered so tests spend their time on behaviour, not on scrypt.
  * The dashboard is off unless asked for (`{ dashboard: 'prod' }` needs a build: `npx next build web`).
+ * `{ join: other }` starts a second API process of the same cloud: other's database and data directory, its own port
+ * (as several API processes share one database, or one restarts with a changed setting).
  */
-export async function startTestStack(env: Record<string, string> = {}, opts: { dashboard?: DashboardMode } = {}): Promise<RunningTestStack> {
-  const { url: databaseUrl } = await testDatabase();
+export async function startTestStack(
+  env: Record<string, string> = {},
+  opts: { dashboard?: DashboardMode; join?: TestStack } = {},
+): Promise<RunningTestStack> {
+  const databaseUrl = opts.join?.databaseUrl ?? (await testDatabase()).url;
   const port = await freePort();
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cumulo-test-'));
+  const stateDir = opts.join?.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cumulo-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     STATE_DIR: stateDir,

@@ -17,13 +17,15 @@ export class ImageDataService {
   /**
    * Streams `data` into the store while hashing it (md5 as `checksum`, sha512 as `os_hash_value`) and checking it is
    * the declared disk format. Any failure (a broken-off body, a size over the cap, content of another format) leaves
-   * no data and the image back in `queued`, so the upload can simply be retried.
+   * no data and the image back in `queued`, so the upload can simply be retried. The data goes to `storeId` when
+   * given (Glance's X-Image-Meta-Store), else to the default store.
    */
   async upload(
     ctx: AuthContext,
     id: string,
     data: AsyncIterable<Uint8Array>,
     declaredLength?: number,
+    storeId?: string,
   ): Promise<TImage> {
     const image = await findVisible(this.d, ctx, id);
     enforce(ctx, 'image:upload_image', ownedBy(image));
@@ -33,12 +35,13 @@ export class ImageDataService {
       throw new AppError('BadRequest', 'Properties disk_format, container_format must be set prior to saving data.');
     }
     if (declaredLength !== undefined && declaredLength > this.d.sizeCap) throw tooLarge(this.d.sizeCap);
+    const store = this.d.stores.forUpload(storeId);
     // the compare-and-set makes two concurrent uploads to one image a 409 for the second, not a race
     if (!(await this.d.repo.transition(id, ['queued'], 'saving')))
       throw new AppError('Conflict', `Image ${id} is already being uploaded`);
     const meter = new UploadMeter(image.diskFormat, this.d.sizeCap);
     try {
-      const stored = await this.d.store.put(id, meter.pass(data));
+      const stored = await store.put(id, meter.pass(data));
       const done = await this.d.repo.transition(id, ['saving'], 'active', {
         size: stored.size,
         virtualSize: meter.virtualSize ?? (['raw', 'iso'].includes(image.diskFormat) ? stored.size : null),
@@ -49,7 +52,7 @@ export class ImageDataService {
         location: stored.location,
       });
       if (!done) {
-        await this.d.store.delete(stored.location);
+        await store.delete(stored.location);
         throw new AppError('Conflict', `Image ${id} was deleted or changed during the upload`);
       }
       return (await this.d.repo.get(id))!;
@@ -68,7 +71,8 @@ export class ImageDataService {
     }
     if (!image.location || image.size === null || !['active', 'deactivated'].includes(image.status)) return null;
     const { location } = image;
-    return { image: { ...image, size: image.size }, open: (range) => this.d.store.get(location, range) };
+    const store = this.d.stores.holding(image);
+    return { image: { ...image, size: image.size }, open: (range) => store.get(location, range) };
   }
 }
 

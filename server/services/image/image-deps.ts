@@ -2,12 +2,13 @@ import { AppError } from '../../lib/errors';
 import { isCloudAdmin, type AuthContext } from '../../policy/auth-context';
 import type { TImage } from './image.dto';
 import type { ImageRepository, Viewer } from './image.repository';
-import type { ImageStore } from './image-store';
+import type { ImageStores } from './image-stores';
 
 /** What every image use case may need; built once in image.module.ts. */
 export type ImageDeps = {
   repo: ImageRepository;
-  store: ImageStore;
+  /** Where the data goes (the default store, or the one the client names) and where each image's data is. */
+  stores: ImageStores;
   /** Largest image an upload may store, in bytes (IMAGE_SIZE_CAP_BYTES). */
   sizeCap: number;
 };

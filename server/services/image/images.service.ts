@@ -96,7 +96,7 @@ export class ImagesService {
     if (image.protected) throw new AppError('Forbidden', `Image ${id} is protected and cannot be deleted.`);
     await this.d.repo.delete(id);
     // the record goes first: a crash between the two leaves an orphan file, never a record pointing at nothing
-    if (image.location) await this.d.store.delete(image.location);
+    if (image.location) await this.d.stores.holding(image).delete(image.location);
   }
 
   async addTag(ctx: AuthContext, id: string, tag: string): Promise<void> {

@@ -7,6 +7,7 @@ import { refuseNulCharacters } from '../validate';
 import { glanceErrorHandler, glanceFault } from './v2/glance-faults';
 import { imageDataRoutes } from './v2/image-data.routes';
 import { imageRoutes } from './v2/images.routes';
+import { infoRoutes } from './v2/info.routes';
 import { memberRoutes } from './v2/members.routes';
 import { schemaRoutes } from './v2/schemas.routes';
 
@@ -49,6 +50,7 @@ export async function imageApi(app: FastifyInstance, opts: { identity: Identity;
       imageRoutes(v2, opts.images);
       imageDataRoutes(v2, opts.images);
       memberRoutes(v2, opts.images);
+      infoRoutes(v2, opts.images);
       schemaRoutes(v2);
     },
     { prefix: '/v2' },

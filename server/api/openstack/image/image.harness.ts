@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { identityClient, type Reply } from '../../../../tests/helpers/identity-client';
-import { startTestStack } from '../../../../tests/helpers/stack';
+import { startTestStack, type TestStack } from '../../../../tests/helpers/stack';
 
 /** Response bodies are whatever the server sent; tests assert on their fields directly. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,8 +26,8 @@ export function qcow2Bytes(virtualSize: bigint, padding = 4096): Buffer {
  * A test stack and a small Glance v2 client over fetch: raw calls returning status, headers and body, plus the setup
  * steps image tests repeat (create, upload), which throw on anything unexpected so a test asserts only on its subject.
  */
-export async function imageHarness(env: Record<string, string> = {}) {
-  const stack = await startTestStack(env);
+export async function imageHarness(env: Record<string, string> = {}, opts: { join?: TestStack } = {}) {
+  const stack = await startTestStack(env, opts);
   const ks = identityClient(stack);
   const base = `${stack.url}/image/v2`;
 

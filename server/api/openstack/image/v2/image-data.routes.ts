@@ -20,7 +20,9 @@ export function imageDataRoutes(app: FastifyInstance, images: Images) {
         );
       }
       const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-      await images.data.upload(authOf(req), req.params.id, body, length);
+      // Glance's multi-store header; without it the image goes to the default store
+      const store = req.headers['x-image-meta-store'];
+      await images.data.upload(authOf(req), req.params.id, body, length, typeof store === 'string' ? store : undefined);
       return noContent(reply);
     } catch (e) {
       // the rest of a refused body is not worth reading: answer, then drop the connection
