@@ -58,6 +58,12 @@ export async function startControlPlane(opts: {
   await identity.catalog.register({ type: 'image', name: 'glance', path: '/image', description: 'Image service' });
   const pruneTimer = setInterval(() => void identity.prune().catch((err) => logger.warn({ err }, 'revocation prune failed')), 3600_000);
   pruneTimer.unref();
+  // uploads a dead API process left in `saving` go back to `queued`: once now, then as other processes' leases run out
+  const sweepUploads = () =>
+    images.sweepUploads().catch((err: unknown) => void logger.warn({ err }, 'image upload sweep failed'));
+  await sweepUploads();
+  const sweepTimer = setInterval(() => void sweepUploads(), config.IMAGE_UPLOAD_SWEEP_SECONDS * 1000);
+  sweepTimer.unref();
 
   // the spine the control plane and the agents talk over: RabbitMQ when AMQP_URL is set, else in-process
   const bus = createBus({ amqpUrl: config.AMQP_URL, prefix: config.BUS_PREFIX });
@@ -83,6 +89,7 @@ export async function startControlPlane(opts: {
     realtime,
     async close() {
       clearInterval(pruneTimer);
+      clearInterval(sweepTimer);
       await computeRoles.close();
       await app.close();
       // the bus first: it stops consuming and waits for the handlers in flight (a local build among them)

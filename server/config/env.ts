@@ -64,6 +64,13 @@ const ZEnv = z.object({
     .min(5 * 1024 ** 2)
     .default(8 * 1024 ** 2),
   /**
+   * An upload renews its lease on the image this often / 3 while the data streams; an image in `saving` whose lease is
+   * older than this was left by a process that died mid-upload, and the sweeper returns it to `queued`.
+   */
+  IMAGE_UPLOAD_LEASE_SECONDS: z.coerce.number().positive().default(60),
+  /** How often each API process sweeps for such interrupted uploads (it also sweeps once at start). */
+  IMAGE_UPLOAD_SWEEP_SECONDS: z.coerce.number().positive().default(60),
+  /**
    * The default guest image `npm start` builds once (scripts/build-tiny-image.sh, cached in STATE_DIR/cache/tiny) and
    * registers as the public image `tiny`; 'none' skips it. Unset: 'tiny', except under NODE_ENV=test where it is 'none'.
    */

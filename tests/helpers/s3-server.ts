@@ -29,20 +29,39 @@ export async function startS3Server(): Promise<S3Server> {
     silent: true,
     configureBuckets: [{ name: bucket }],
   });
-  // s3rver 3.7 has no AbortMultipartUpload (it answers 405); real S3 services do, so give it the same behaviour:
-  // drop the upload's parts, 204, and NoSuchUpload for an upload it does not know
+  // s3rver 3.7 lacks two calls real S3 services have, which the store uses on failure and after a crash; they are
+  // given here with S3's answers, over s3rver's own upload directory: AbortMultipartUpload (drop the upload's
+  // parts: 204, NoSuchUpload when unknown) and ListMultipartUploads (the uploads open under a key prefix)
   const uploadsDir = path.join(directory, bucket, '._S3rver_uploads');
   server.middleware.splice(1, 0, async (ctx: S3rverContext, next) => {
     const uploadId = ctx.query.uploadId;
-    if (ctx.method !== 'DELETE' || !uploadId || !ctx.path.startsWith(`/${bucket}/`)) return next();
-    const dir = path.join(uploadsDir, path.basename(uploadId));
-    if (!fs.existsSync(dir)) {
-      ctx.status = 404;
-      ctx.body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code></Error>';
+    if (ctx.method === 'DELETE' && uploadId && ctx.path.startsWith(`/${bucket}/`)) {
+      const dir = path.join(uploadsDir, path.basename(uploadId));
+      if (!fs.existsSync(dir)) {
+        ctx.status = 404;
+        ctx.body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code></Error>';
+        return;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+      ctx.status = 204;
       return;
     }
-    fs.rmSync(dir, { recursive: true, force: true });
-    ctx.status = 204;
+    if (ctx.method === 'GET' && ctx.query.uploads !== undefined && ctx.path.replace(/\/$/, '') === `/${bucket}`) {
+      const prefix = ctx.query.prefix ?? '';
+      const uploads = (fs.existsSync(uploadsDir) ? fs.readdirSync(uploadsDir) : [])
+        .map((id) => ({ id, key: readIfThere(path.join(uploadsDir, id, 'key')) }))
+        // an upload being created has its directory a moment before its key
+        .filter((u) => u.key?.startsWith(prefix));
+      ctx.status = 200;
+      ctx.set('Content-Type', 'application/xml');
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+        `<Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated>` +
+        uploads.map((u) => `<Upload><Key>${u.key}</Key><UploadId>${u.id}</UploadId></Upload>`).join('') +
+        '</ListMultipartUploadsResult>';
+      return;
+    }
+    return next();
   });
   const { port } = await server.run();
   onFileEnd(async () => {
@@ -65,3 +84,5 @@ export async function startS3Server(): Promise<S3Server> {
     objects: () => listObjects(path.join(directory, bucket)),
   };
 }
+
+const readIfThere = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);

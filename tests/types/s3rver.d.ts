@@ -9,6 +9,7 @@ declare module 's3rver' {
     status: number;
     body: unknown;
     get(header: string): string;
+    set(header: string, value: string): void;
   };
   export default class S3rver {
     constructor(options: {

@@ -20,7 +20,7 @@ export class FilesystemStore implements ImageStore {
 
   async put(imageId: string, data: AsyncIterable<Uint8Array>): Promise<StoredImage> {
     const target = this.pathOf(imageId);
-    const temp = path.join(this.dir, `.upload-${imageId}-${randomBytes(6).toString('hex')}`);
+    const temp = path.join(this.dir, `${tempPrefix(imageId)}${randomBytes(6).toString('hex')}`);
     try {
       await pipeline(data, fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
       const { size } = await fs.promises.stat(temp);
@@ -44,6 +44,13 @@ export class FilesystemStore implements ImageStore {
     await fs.promises.rm(this.fileOf(location), { force: true });
   }
 
+  async discardPartial(imageId: string): Promise<void> {
+    this.pathOf(imageId); // refuses anything but an image id, so the prefix can match nothing else
+    const prefix = tempPrefix(imageId);
+    for (const f of await fs.promises.readdir(this.dir))
+      if (f.startsWith(prefix)) await fs.promises.rm(path.join(this.dir, f), { force: true });
+  }
+
   private pathOf(imageId: string) {
     if (!/^[0-9a-fA-F-]{36}$/.test(imageId)) throw new AppError('BadRequest', `Invalid image id: ${imageId}`);
     return path.join(this.dir, imageId);
@@ -57,3 +64,5 @@ export class FilesystemStore implements ImageStore {
     return file;
   }
 }
+
+const tempPrefix = (imageId: string) => `.upload-${imageId}-`;

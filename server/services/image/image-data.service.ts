@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../lib/errors';
+import { randomToken } from '../../lib/ids';
 import { isCloudAdmin, type AuthContext } from '../../policy/auth-context';
 import { enforce } from '../../policy/policy';
 import { findVisible, ownedBy, ownProject, type ImageDeps } from './image-deps';
 import type { TDiskFormat, TImage } from './image.dto';
 import { checkFormat, HEADER_BYTES } from './image-format';
 import type { ByteRange } from './image-store';
+import { UploadLease } from './upload-lease';
 
 /** An image's data ready to stream: `open` reads all of it, or an inclusive byte range. */
 export type ImageDownload = { image: TImage & { size: number }; open(range?: ByteRange): Promise<Readable> };
@@ -36,13 +38,17 @@ export class ImageDataService {
     }
     if (declaredLength !== undefined && declaredLength > this.d.sizeCap) throw tooLarge(this.d.sizeCap);
     const store = this.d.stores.forUpload(storeId);
-    // the compare-and-set makes two concurrent uploads to one image a 409 for the second, not a race
-    if (!(await this.d.repo.transition(id, ['queued'], 'saving')))
+    // the compare-and-set makes two concurrent uploads to one image a 409 for the second, not a race; the lease tells
+    // the sweepers of every API process that this one is alive (see upload-sweeper.ts)
+    const token = randomToken();
+    if (!(await this.d.repo.beginUpload(id, token, UploadLease.until(this.d.uploadLeaseMs))))
       throw new AppError('Conflict', `Image ${id} is already being uploaded`);
+    const lease = new UploadLease(this.d.repo, id, token, this.d.uploadLeaseMs);
     const meter = new UploadMeter(image.diskFormat, this.d.sizeCap);
     try {
-      const stored = await store.put(id, meter.pass(data));
-      const done = await this.d.repo.transition(id, ['saving'], 'active', {
+      const stored = await store.put(id, meter.pass(lease.guard(data)));
+      lease.stop();
+      const done = await this.d.repo.endUpload(id, token, 'active', {
         size: stored.size,
         virtualSize: meter.virtualSize ?? (['raw', 'iso'].includes(image.diskFormat) ? stored.size : null),
         checksum: meter.md5.digest('hex'),
@@ -57,7 +63,8 @@ export class ImageDataService {
       }
       return (await this.d.repo.get(id))!;
     } catch (e) {
-      await this.d.repo.transition(id, ['saving'], 'queued');
+      lease.stop();
+      await this.d.repo.endUpload(id, token, 'queued');
       throw e;
     }
   }

@@ -11,6 +11,8 @@ export type ImageDeps = {
   stores: ImageStores;
   /** Largest image an upload may store, in bytes (IMAGE_SIZE_CAP_BYTES). */
   sizeCap: number;
+  /** How long an upload's lease lasts without renewal (IMAGE_UPLOAD_LEASE_SECONDS), in ms. */
+  uploadLeaseMs: number;
 };
 
 export const viewerOf = (ctx: AuthContext): Viewer => ({ projectId: ctx.projectId, admin: isCloudAdmin(ctx) });

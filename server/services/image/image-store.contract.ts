@@ -53,6 +53,40 @@ export function describeImageStoreContract(name: string, make: () => { store: Im
       expect((await read(await store.get(stored.location))).equals(first)).toBe(true);
     });
 
+    it('discards what an interrupted put of one image left, and nothing of other images', async () => {
+      const { store, leftovers } = make();
+      const finishedId = randomUUID();
+      const finished = await store.put(finishedId, chunks(randomBytes(1000)));
+      // two puts that stall after handing over 300 kB, as a killed process's would have; let go at the end
+      let letGo!: () => void;
+      const stalled = new Promise<void>((resolve) => (letGo = resolve));
+      let waiting = 0;
+      async function* stalling() {
+        yield* chunks(randomBytes(300_000));
+        waiting++;
+        await stalled;
+        throw new Error('client went away');
+      }
+      const [a, b] = [randomUUID(), randomUUID()];
+      const puts = [store.put(a, stalling()), store.put(b, stalling())].map((p) => p.catch((e: Error) => e));
+      try {
+        for (let i = 0; waiting < 2; i++) {
+          if (i > 500) throw new Error('the puts never took all the data they were given');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        expect(leftovers()).toHaveLength(2);
+        await store.discardPartial(a);
+        expect(leftovers()).toHaveLength(1);
+        await store.discardPartial(a); // again, with nothing left: not an error
+        await store.discardPartial(finishedId); // a finished image is not partial data
+        expect((await read(await store.get(finished.location))).length).toBe(1000);
+      } finally {
+        letGo();
+        await Promise.all(puts);
+      }
+      expect(leftovers()).toEqual([]);
+    });
+
     it('deletes idempotently, after which get rejects', async () => {
       const { store } = make();
       const stored = await store.put(randomUUID(), chunks(randomBytes(10)));

@@ -13,10 +13,13 @@ export type ByteRange = { start: number; end: number };
  * - `put` over an existing image replaces it only on success.
  * - `get` streams the bytes, or the inclusive `range` of them.
  * - `delete` is idempotent: a location already gone is not an error.
+ * - `discardPartial` removes what puts of an image that never finished left (a process killed mid-upload leaves its
+ *   temporary data); it is called only when no put of that image is running anywhere.
  */
 export interface ImageStore {
   readonly id: string;
   put(imageId: string, data: AsyncIterable<Uint8Array>): Promise<StoredImage>;
   get(location: string, range?: ByteRange): Promise<Readable>;
   delete(location: string): Promise<void>;
+  discardPartial(imageId: string): Promise<void>;
 }

@@ -10,6 +10,7 @@ import type { ImageStore } from './image-store';
 import { ImageStores } from './image-stores';
 import { ImagesService } from './images.service';
 import { S3Store } from './s3.store';
+import { UploadSweeper } from './upload-sweeper';
 
 export type Images = ReturnType<typeof createImages>;
 
@@ -22,7 +23,9 @@ export function createImages(db: Db, config: Config) {
       config.IMAGE_DEFAULT_STORE ?? config.IMAGE_STORES[0]!,
     ),
     sizeCap: config.IMAGE_SIZE_CAP_BYTES,
+    uploadLeaseMs: config.IMAGE_UPLOAD_LEASE_SECONDS * 1000,
   };
+  const sweeper = new UploadSweeper(deps);
   return {
     /** Unchecked reads for other server-side services (compute's messages to hosts); never for callers' requests. */
     repo: deps.repo,
@@ -30,6 +33,8 @@ export function createImages(db: Db, config: Config) {
     data: new ImageDataService(deps),
     members: new ImageMembersService(deps),
     sizeCap: deps.sizeCap,
+    /** Returns the uploads a dead process left in `saving` to `queued`; safe with several API processes at once. */
+    sweepUploads: () => sweeper.sweep(),
     /** The enabled stores and the default, as GET /v2/info/stores lists them. */
     stores: () => deps.stores.all().map((s) => ({ id: s.id, default: s.id === deps.stores.defaultId })),
   };

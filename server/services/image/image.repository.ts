@@ -13,8 +13,16 @@ import type {
 type Row = Prisma.ImageGetPayload<object>;
 type Where = Prisma.ImageWhereInput;
 
+/** The upload lease is the upload's own bookkeeping, never part of what callers see. */
+function withoutLease(row: Row): Omit<Row, 'uploadToken' | 'uploadLeaseUntil'> {
+  const r: Partial<Row> = { ...row };
+  delete r.uploadToken;
+  delete r.uploadLeaseUntil;
+  return r as Omit<Row, 'uploadToken' | 'uploadLeaseUntil'>;
+}
+
 const toImage = (r: Row): TImage => ({
-  ...r,
+  ...withoutLease(r),
   status: r.status as TImage['status'],
   diskFormat: r.diskFormat as TImage['diskFormat'],
   visibility: r.visibility as TImage['visibility'],
@@ -80,6 +88,56 @@ export class ImageRepository {
   transition = async (id: string, from: string[], to: string, data: ImageData = {}): Promise<boolean> =>
     (await this.db.image.updateMany({ where: { id, status: { in: from } }, data: { ...toData(data), status: to } }))
       .count === 1;
+
+  /**
+   * The upload lease. An upload moves the image queued → saving under a token of its own and renews the lease while it
+   * streams; it ends (active or back to queued) only while the token is still its own. Lease times are this process's
+   * clock: hosts of one cloud keep NTP time, far closer than a lease is long.
+   */
+  beginUpload = async (id: string, token: string, leaseUntil: Date): Promise<boolean> =>
+    (
+      await this.db.image.updateMany({
+        where: { id, status: 'queued' },
+        data: { status: 'saving', uploadToken: token, uploadLeaseUntil: leaseUntil },
+      })
+    ).count === 1;
+
+  renewUpload = async (id: string, token: string, leaseUntil: Date): Promise<boolean> =>
+    (
+      await this.db.image.updateMany({
+        where: { id, status: 'saving', uploadToken: token },
+        data: { uploadLeaseUntil: leaseUntil },
+      })
+    ).count === 1;
+
+  endUpload = async (id: string, token: string, to: 'active' | 'queued', data: ImageData = {}): Promise<boolean> =>
+    (
+      await this.db.image.updateMany({
+        where: { id, status: 'saving', uploadToken: token },
+        data: { ...toData(data), status: to, uploadToken: null, uploadLeaseUntil: null },
+      })
+    ).count === 1;
+
+  /** Images in `saving` whose upload stopped renewing its lease (or that were left saving without one). */
+  expiredUploads = async (now: Date): Promise<string[]> =>
+    (
+      await this.db.image.findMany({
+        where: { status: 'saving', OR: [{ uploadLeaseUntil: { lt: now } }, { uploadLeaseUntil: null }] },
+        select: { id: true },
+      })
+    ).map((r) => r.id);
+
+  /**
+   * Takes over an expired upload under the sweeper's own token and lease. The conditional update lets exactly one of
+   * several sweepers win, and a still-live uploader that renewed in the meantime keeps its image.
+   */
+  claimExpiredUpload = async (id: string, now: Date, token: string, leaseUntil: Date): Promise<boolean> =>
+    (
+      await this.db.image.updateMany({
+        where: { id, status: 'saving', OR: [{ uploadLeaseUntil: { lt: now } }, { uploadLeaseUntil: null }] },
+        data: { uploadToken: token, uploadLeaseUntil: leaseUntil },
+      })
+    ).count === 1;
 
   delete = async (id: string) => void (await this.db.image.deleteMany({ where: { id } }));
 
