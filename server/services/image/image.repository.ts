@@ -1,4 +1,4 @@
-import type { Db, Prisma } from '../../db/client';
+import type { Db, Prisma, Tx } from '../../db/client';
 import type {
   TImage,
   TImageListFilter,
@@ -54,8 +54,27 @@ export type Viewer = { projectId: string | null; admin: boolean };
 
 export type ImageData = Partial<Omit<TImage, 'id' | 'createdAt' | 'updatedAt'>>;
 
+/** A read-modify-write of one image waits at most this long for the row (a lock is held for milliseconds). */
+const LOCK_WAIT_MS = 10_000;
+
 export class ImageRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db | Tx) {}
+
+  /**
+   * Runs `fn` with the image's row locked (SELECT … FOR UPDATE) and a repository on the same transaction, so a
+   * read-modify-write of the image cannot interleave with another one and lose its change.
+   */
+  withLocked = <T>(id: string, fn: (repo: ImageRepository) => Promise<T>): Promise<T> => {
+    const db = this.db;
+    if (!('$transaction' in db)) throw new Error('ImageRepository.withLocked cannot nest');
+    return db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM "Image" WHERE id = ${id} FOR UPDATE`;
+        return fn(new ImageRepository(tx));
+      },
+      { maxWait: LOCK_WAIT_MS, timeout: LOCK_WAIT_MS },
+    );
+  };
 
   get = async (id: string): Promise<TImage | null> => {
     const r = await this.db.image.findUnique({ where: { id } });

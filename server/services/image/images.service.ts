@@ -65,9 +65,21 @@ export class ImagesService {
     }
   }
 
-  async update(ctx: AuthContext, id: string, input: TUpdateImage): Promise<TImage> {
-    const image = await findVisible(this.d, ctx, id);
-    enforce(ctx, 'image:modify_image', ownedBy(image));
+  /**
+   * Changes an image: `change` is the update, or a function of the current image giving it (a JSON patch is applied to
+   * what the image is now). The row is locked from the read to the write, so concurrent updates each build on the
+   * other's result instead of one overwriting the other's.
+   */
+  update(ctx: AuthContext, id: string, change: TUpdateImage | ((current: TImage) => TUpdateImage)): Promise<TImage> {
+    return this.d.repo.withLocked(id, async (repo) => {
+      const image = await findVisible({ ...this.d, repo }, ctx, id);
+      enforce(ctx, 'image:modify_image', ownedBy(image));
+      const input = typeof change === 'function' ? change(image) : change;
+      return repo.update(id, this.updated(ctx, image, input));
+    });
+  }
+
+  private updated(ctx: AuthContext, image: TImage, input: TUpdateImage) {
     const { setProperties, removeProperties, ...attrs } = ZUpdateImage.parse(input);
     if (attrs.visibility && attrs.visibility !== image.visibility) this.authorizeVisibility(ctx, attrs.visibility);
     if (attrs.ownerId !== undefined && attrs.ownerId !== image.ownerId && !isCloudAdmin(ctx)) {
@@ -87,7 +99,7 @@ export class ImagesService {
       if (!(k in properties)) throw new AppError('Conflict', `Property ${k} does not exist.`);
       delete properties[k];
     }
-    return this.d.repo.update(id, { ...attrs, properties });
+    return { ...attrs, properties };
   }
 
   async delete(ctx: AuthContext, id: string): Promise<void> {
@@ -99,18 +111,23 @@ export class ImagesService {
     if (image.location) await this.d.stores.holding(image).delete(image.location);
   }
 
+  // tags are read, changed and written back under the row lock too, so concurrent tag changes all land
   async addTag(ctx: AuthContext, id: string, tag: string): Promise<void> {
-    const image = await findVisible(this.d, ctx, id);
-    enforce(ctx, 'image:modify_image', ownedBy(image));
-    if (!image.tags.includes(tag))
-      await this.d.repo.update(id, { tags: ZUpdateImage.shape.tags.parse([...image.tags, tag]) });
+    await this.d.repo.withLocked(id, async (repo) => {
+      const image = await findVisible({ ...this.d, repo }, ctx, id);
+      enforce(ctx, 'image:modify_image', ownedBy(image));
+      if (!image.tags.includes(tag))
+        await repo.update(id, { tags: ZUpdateImage.shape.tags.parse([...image.tags, tag]) });
+    });
   }
 
   async removeTag(ctx: AuthContext, id: string, tag: string): Promise<void> {
-    const image = await findVisible(this.d, ctx, id);
-    enforce(ctx, 'image:modify_image', ownedBy(image));
-    if (!image.tags.includes(tag)) throw new AppError('NotFound', `Tag ${tag} not found on image ${id}.`);
-    await this.d.repo.update(id, { tags: image.tags.filter((t) => t !== tag) });
+    await this.d.repo.withLocked(id, async (repo) => {
+      const image = await findVisible({ ...this.d, repo }, ctx, id);
+      enforce(ctx, 'image:modify_image', ownedBy(image));
+      if (!image.tags.includes(tag)) throw new AppError('NotFound', `Tag ${tag} not found on image ${id}.`);
+      await repo.update(id, { tags: image.tags.filter((t) => t !== tag) });
+    });
   }
 
   /** Glance's rule: only an active image can be deactivated; deactivating a deactivated one is a no-op. */
