@@ -7,6 +7,9 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { AppError } from '../../lib/errors';
 import type { ByteRange, ImageStore, StoredImage } from './image-store';
 
+/** Bytes per read of a download: 1 MiB reads beat the 64 KiB default, fewer syscalls and stream turns per byte. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 /**
  * Images as files in one directory (`<STATE_DIR>/images`), named by image id. Data is written to a dot-file beside
  * the target and renamed into place on success, so a reader never sees half an image and a failed upload leaves none.
@@ -34,7 +37,7 @@ export class FilesystemStore implements ImageStore {
 
   async get(location: string, range?: ByteRange): Promise<Readable> {
     const file = this.fileOf(location);
-    const stream = fs.createReadStream(file, range && { start: range.start, end: range.end });
+    const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES, ...range });
     // open errors surface here (a missing file is a 404-worthy state, not a broken response halfway through)
     await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
     return stream;
