@@ -140,15 +140,21 @@ function keyOf(imageId: string) {
   return `images/${imageId}`;
 }
 
-/** Cuts a stream of chunks into parts of exactly `size` bytes (the last one shorter), holding one part at a time. */
+/**
+ * Cuts a stream of chunks into parts of exactly `size` bytes (the last one shorter) in one buffer, reused for every
+ * part: a part is sent before the next is filled, and reuse keeps the memory flat instead of leaving parts to the GC.
+ */
 class PartBuffer {
   private carry: Uint8Array | null = null;
+  private readonly part: Buffer;
 
-  constructor(private readonly size: number) {}
+  constructor(private readonly size: number) {
+    this.part = Buffer.allocUnsafe(size);
+  }
 
-  /** The next part, and whether the data ended with it. */
+  /** The next part (valid until the next call), and whether the data ended with it. */
   async fill(source: AsyncIterator<Uint8Array>): Promise<{ bytes: Buffer; last: boolean }> {
-    const part = Buffer.allocUnsafe(this.size);
+    const part = this.part;
     let filled = 0;
     for (;;) {
       let chunk = this.carry;
