@@ -4,7 +4,8 @@ import { imageHarness, sha512 } from '../../server/api/openstack/image/image.har
 import { startApiProcess } from '../helpers/api-process';
 import { waitUntil, type Actor } from '../helpers/identity-client';
 
-const LEASE = { IMAGE_UPLOAD_LEASE_SECONDS: '1.5', IMAGE_UPLOAD_SWEEP_SECONDS: '0.5' };
+// a lease short enough for a test, long enough that a loaded machine's late timers do not lose it
+const LEASE = { IMAGE_UPLOAD_LEASE_SECONDS: '3', IMAGE_UPLOAD_SWEEP_SECONDS: '0.5' };
 
 /** A request body that sends `parts` chunks of 256 KiB, `everyMs` apart, then ends, or hangs when `hang`. */
 function slowBody(o: { parts: number; everyMs: number; hang?: boolean }) {
@@ -72,8 +73,8 @@ describe('uploads interrupted by a crash, with several API processes on one data
   it('never sweeps a slow upload that a live process is still streaming', async () => {
     const other = await startApiProcess(h.stack, { ...LEASE, IMAGE_UPLOAD_SWEEP_SECONDS: '3600' });
     const image = await h.create(alice.token);
-    // about 5 s of uploading: more than three leases, some ten sweeps of this process
-    const body = slowBody({ parts: 11, everyMs: 500 });
+    // about 8 s of uploading: more than two leases, some fifteen sweeps of this process
+    const body = slowBody({ parts: 17, everyMs: 500 });
     const started = Date.now();
     const upload = fetch(`${other.url}/image/v2/images/${image.id}/file`, {
       method: 'PUT',
@@ -83,7 +84,7 @@ describe('uploads interrupted by a crash, with several API processes on one data
     } as RequestInit);
     await waitUntil('the upload to start', async () => (await status(image.id)) === 'saving', 10_000);
     const seen = new Set<string>();
-    while (Date.now() - started < 4000) {
+    while (Date.now() - started < 7000) {
       seen.add(await status(image.id));
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -91,7 +92,7 @@ describe('uploads interrupted by a crash, with several API processes on one data
     expect((await upload).status).toBe(204);
 
     const shown = (await h.expectCall(200, 'GET', `/images/${image.id}`, { token: alice.token })).body;
-    expect(shown).toMatchObject({ status: 'active', size: 11 * 256 * 1024, os_hash_value: sha512(body.sent()) });
+    expect(shown).toMatchObject({ status: 'active', size: 17 * 256 * 1024, os_hash_value: sha512(body.sent()) });
     expect(sha512((await h.download(alice.token, image.id)).bytes)).toBe(sha512(body.sent()));
   });
 });
