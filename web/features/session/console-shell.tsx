@@ -31,6 +31,10 @@ const ADMIN_NAV: NavItem[] = [
   { href: '/admin/quotas', label: 'Quotas' },
 ];
 
+/**
+ * The navigation's links do not prefetch their pages as they come into view (Next's default): on a small machine the
+ * dozen background route fetches slowed the page's own first render by a third (docs/benchmarks.md, Dashboard).
+ */
 function NavList({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   return (
@@ -38,6 +42,7 @@ function NavList({ items }: { items: NavItem[] }) {
       {items.map((i) => (
         <li key={i.href}>
           <Link
+            prefetch={false}
             href={i.href}
             aria-current={
               pathname === i.href || (i.href !== '/' && pathname.startsWith(`${i.href}/`)) ? 'page' : undefined
@@ -69,7 +74,7 @@ function SideNav({ me }: { me: TSessionView }) {
 
 function Brand() {
   return (
-    <Link href="/" className="brand">
+    <Link href="/" className="brand" prefetch={false}>
       <img src="/favicon.svg" alt="" /> Cumulo
     </Link>
   );
