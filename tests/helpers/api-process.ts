@@ -9,10 +9,14 @@ export type ApiProcess = { url: string; child: ChildProcess; output: () => strin
 
 /**
  * `npm start`'s entry (server/start.ts) as a process of its own, joining `stack`: its database and data directory,
- * its own port. Resolves once it says it is running; killed at the file's end if still running.
+ * its own port (`port`, or a free one). Resolves once it says it is running; killed at the file's end if still running.
  */
-export async function startApiProcess(stack: TestStack, env: Record<string, string> = {}): Promise<ApiProcess> {
-  const port = await freePort();
+export async function startApiProcess(
+  stack: Pick<TestStack, 'databaseUrl' | 'stateDir' | 'adminPassword'>,
+  env: Record<string, string> = {},
+  opts: { port?: number } = {},
+): Promise<ApiProcess> {
+  const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
     cwd: ROOT,
     env: {
